@@ -1,0 +1,89 @@
+import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { type CliIO, type Command, defaultIO } from './command.js';
+import { TuneError, diag, formatDiagnostics, isTuneError } from '../diagnostics/index.js';
+
+/**
+ * Commands load lazily so `tune validate` never pays for TensorFlow.js or the model zoo.
+ * Each entry is one file in this folder.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+};
+
+function help(): string {
+  const names = Object.keys(COMMANDS).sort();
+  return [
+    'tune — declarative fine-tuning of causal language models',
+    '',
+    'usage: tune <command> [options]',
+    '',
+    'commands:',
+    ...names.map((n) => `  ${n}`),
+    '',
+    'Run `tune <command> --help` for the options of one command.',
+    '',
+  ].join('\n');
+}
+
+/** Run the CLI with the given arguments; resolves to the process exit code. */
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url).pathname.replace('/dist/', '/'), 'utf8')) as { version: string };
+    io.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr.write(
+      formatDiagnostics([
+        diag('CLI_UNKNOWN_COMMAND', `unknown command \`${name}\``, {
+          hint: `commands: ${Object.keys(COMMANDS).sort().join(', ')}`,
+        }),
+      ]),
+    );
+    return 2;
+  }
+  try {
+    const cmd = await load();
+    return await cmd.run(rest, io);
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+/** Print an error the way the CLI promises: diagnostics for user mistakes, one INTERNAL line otherwise. */
+export function reportError(e: unknown, io: CliIO): number {
+  if (isTuneError(e)) {
+    io.stderr.write(formatDiagnostics(e.diagnostics));
+    return e.diagnostics.some((d) => d.code === 'CLI_USAGE') ? 2 : 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const d = diag('INTERNAL', err.message, { hint: 'this is a bug in tunekit; set TUNE_DEBUG=1 for a stack trace and report it' });
+  io.stderr.write(formatDiagnostics([d]));
+  if (io.env['TUNE_DEBUG']) io.stderr.write(`${err.stack ?? ''}\n`);
+  return 1;
+}
+
+export { TuneError };
+
+// Run when executed directly (`node --import tsx src/cli/main.ts validate …`).
+const invoked = process.argv[1];
+if (invoked !== undefined) {
+  let self = '';
+  try {
+    self = realpathSync(invoked);
+  } catch {
+    /* not a file path */
+  }
+  if (pathToFileURL(self).href === import.meta.url) {
+    main(process.argv.slice(2)).then((code) => {
+      process.exitCode = code;
+    });
+  }
+}
