@@ -1,0 +1,34 @@
+import type { tf } from '../../engine/index.js';
+
+/** A trainable parameter by its HF name. */
+export interface Param {
+  name: string;
+  variable: tf.Variable;
+}
+
+/** Parameters sharing optimizer settings (HF puts biases and norm weights in a no-decay group). */
+export interface ParamGroup {
+  params: Param[];
+  weightDecay: number;
+}
+
+/** Host copy of optimizer state: per-parameter named slots plus scalar counters. */
+export interface OptimizerState {
+  step: number;
+  /** `<param name>.<slot>` → values, e.g. `lm_head.weight.exp_avg`. */
+  slots: Map<string, { shape: number[]; data: Float32Array }>;
+}
+
+/**
+ * One optimizer update over all groups. `grads` maps a parameter name to its (already clipped)
+ * gradient; parameters without a gradient are left untouched, as torch does for `grad is None`.
+ */
+export interface Optimizer {
+  readonly name: string;
+  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number): void;
+  /** Copy the state to host memory (for checkpoints and parity tests). */
+  getState(): OptimizerState;
+  /** Restore state written by `getState` (on resume). */
+  setState(state: OptimizerState): void;
+  dispose(): void;
+}
