@@ -1,0 +1,132 @@
+/**
+ * Put LoRA adapters on a model with PEFT's semantics: target matching, A/B shapes and init, scaling,
+ * bias modes, modules_to_save, and the exact PEFT state-dict keys for export and `init_from`.
+ */
+import { tf } from '../../src/engine/index.js';
+import { fail } from '../../src/diagnostics/index.js';
+import type { CausalLM } from '../../src/models/causal-lm.js';
+import { Parameter } from '../../src/models/layers/parameter.js';
+import { Rng } from '../../src/models/prng.js';
+import type { HostTensor } from '../../src/io/safetensors/index.js';
+import { LoraLinear, gaussianA, kaimingUniformA, type LoraSettings } from './lora-linear.js';
+import { expandAllLinear, selectTargets, type TargetSpec } from './targets.js';
+
+export type LoraBias = 'none' | 'all' | 'lora_only';
+
+export interface LoraOptions extends LoraSettings {
+  targetModules: TargetSpec;
+  excludeModules?: TargetSpec;
+  bias: LoraBias;
+  modulesToSave: string[];
+  init: 'default' | 'gaussian';
+  /** Seed for A's init (and, with `dropoutSeed`, dropout masks). */
+  seed: number;
+  /** Fresh seed for each dropout call while training (deterministic per step). */
+  dropoutSeed?: () => number;
+}
+
+/** Prefix PEFT puts before model paths in adapter files. */
+export const PEFT_PREFIX = 'base_model.model.';
+
+export interface LoraHandle {
+  /** Wrapped module paths, in model order. */
+  targets: string[];
+  /** `target_modules` as it should be written to adapter_config.json. */
+  targetModulesForConfig: string | string[];
+  layers: Map<string, LoraLinear>;
+  /** Switch dropout on (training) or off (eval / generation). */
+  setTraining(on: boolean): void;
+  /** Tensors exactly as PEFT's `get_peft_model_state_dict` returns them (keys with `base_model.model.`). */
+  adapterTensors(): Promise<Map<string, HostTensor>>;
+  /** Load adapter tensors (e.g. `init_from`): every LoRA key must be present with the right shape. */
+  loadAdapterTensors(tensors: ReadonlyMap<string, HostTensor>, source: string): void;
+}
+
+function isMatched(path: string, names: readonly string[]): boolean {
+  return names.some((n) => path === n || path.endsWith(`.${n}`));
+}
+
+/**
+ * Wrap the target linears of `model` with LoRA and set which parameters train: LoRA A/B always;
+ * biases per `bias`; every parameter of `modules_to_save` modules. Everything else is frozen.
+ */
+export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
+  const modules = model.modules();
+  const targets = selectTargets(modules, o.targetModules, o.excludeModules ?? []);
+  if (targets.length === 0) {
+    const linears = expandAllLinear(modules);
+    fail('LORA_NO_TARGETS', `target_modules ${JSON.stringify(o.targetModules)} matches no module of this ${model.config.modelType} model`, {
+      expected: `names among ${linears.join(', ')} (or a regex over full paths, or "all-linear")`,
+      hint: 'names match a full module path or its last components, e.g. `q_proj` matches `model.layers.0.self_attn.q_proj`',
+    });
+  }
+  const nonLinear = targets.filter((p) => modules.find((m) => m.path === p)?.kind !== 'linear');
+  if (nonLinear.length) {
+    fail('LORA_UNSUPPORTED_TARGET', `LoRA on ${nonLinear.join(', ')} is not supported: only linear layers can carry adapters here`, {
+      hint: 'train embeddings or the head fully instead by listing them in `modules_to_save`',
+    });
+  }
+  const rng = new Rng(o.seed);
+  const layers = new Map<string, LoraLinear>();
+  for (const path of targets) {
+    const slot = model.linear(path);
+    const a = o.init === 'gaussian' ? gaussianA(o.r, slot.inFeatures, () => rng.normal()) : kaimingUniformA(o.r, slot.inFeatures, () => rng.uniform());
+    const A = new Parameter(`${path}.lora_A.weight`, tf.tensor2d(a, [o.r, slot.inFeatures]), true);
+    const B = new Parameter(`${path}.lora_B.weight`, tf.zeros([slot.outFeatures, o.r]), true);
+    const lora = new LoraLinear(slot.impl, slot.layout, A, B, o, o.dropoutSeed);
+    model.replaceLinear(path, lora);
+    layers.set(path, lora);
+  }
+  // Trainability of existing parameters.
+  const wrappedBias = new Set(targets.map((p) => `${p}.bias`));
+  for (const [name, prm] of model.namedParameters()) {
+    if (/\.lora_[AB]\.weight$/.test(name)) continue;
+    const owner = name.slice(0, name.lastIndexOf('.'));
+    const isBias = name.endsWith('.bias');
+    const train = isMatched(owner, o.modulesToSave) || (isBias && (o.bias === 'all' || (o.bias === 'lora_only' && wrappedBias.has(name))));
+    prm.setTrainable(train);
+  }
+  const peftKey = (name: string): string => {
+    // A wrapped layer's own bias lives under `base_layer` in PEFT's module tree.
+    if (wrappedBias.has(name)) return `${PEFT_PREFIX}${name.slice(0, -'.bias'.length)}.base_layer.bias`;
+    return `${PEFT_PREFIX}${name}`;
+  };
+  const adapterNames = (): [string, Parameter][] =>
+    model.namedParameters().filter(([name, prm]) => {
+      if (/\.lora_[AB]\.weight$/.test(name)) return true;
+      const owner = name.slice(0, name.lastIndexOf('.'));
+      if (isMatched(owner, o.modulesToSave)) return true;
+      return prm.trainable && name.endsWith('.bias');
+    });
+  return {
+    targets,
+    targetModulesForConfig: o.excludeModules && (typeof o.excludeModules === 'string' || o.excludeModules.length) ? targets : o.targetModules === 'all-linear' ? expandAllLinear(modules) : typeof o.targetModules === 'string' ? o.targetModules : [...o.targetModules],
+    layers,
+    setTraining(on) {
+      for (const l of layers.values()) l.training = on;
+    },
+    async adapterTensors() {
+      const out = new Map<string, HostTensor>();
+      for (const [name, prm] of adapterNames()) out.set(peftKey(name), { dtype: 'F32', shape: prm.shape.slice(), data: await prm.data() });
+      return out;
+    },
+    loadAdapterTensors(tensors, source) {
+      for (const [name, prm] of adapterNames()) {
+        const key = peftKey(name);
+        const t = tensors.get(key) ?? tensors.get(key.replace('.lora_A.weight', '.lora_A.default.weight').replace('.lora_B.weight', '.lora_B.default.weight'));
+        if (!t) {
+          fail('LORA_ADAPTER_MISMATCH', `adapter ${source} has no tensor \`${key}\``, {
+            file: source,
+            hint: 'the adapter was trained with other target_modules, r or modules_to_save; match the recipe to its adapter_config.json',
+          });
+        }
+        if (t.shape.join(',') !== prm.shape.join(',')) {
+          fail('LORA_ADAPTER_MISMATCH', `adapter tensor \`${key}\` has shape [${t.shape.join(', ')}]`, { file: source, expected: `[${prm.shape.join(', ')}]`, found: `[${t.shape.join(', ')}]`, hint: 'r or the base model differs from the adapter’s' });
+        }
+        const v = tf.tensor(t.data as Float32Array, t.shape);
+        prm.assign(v);
+        v.dispose();
+      }
+    },
+  };
+}
