@@ -3,3 +3,7 @@
  * `examples/` uses only these exports.
  */
 export * from './diagnostics/index.js';
+export * from './recipe/index.js';
+export * from './io/index.js';
+export * from './models/index.js';
+export * from './generate/index.js';

@@ -23,6 +23,8 @@ export interface LoraOptions extends LoraSettings {
   seed: number;
   /** Fresh seed for each dropout call while training (deterministic per step). */
   dropoutSeed?: () => number;
+  /** Whether dropout is active (training) right now. */
+  isTraining?: () => boolean;
 }
 
 /** Prefix PEFT puts before model paths in adapter files. */
@@ -34,8 +36,6 @@ export interface LoraHandle {
   /** `target_modules` as it should be written to adapter_config.json. */
   targetModulesForConfig: string | string[];
   layers: Map<string, LoraLinear>;
-  /** Switch dropout on (training) or off (eval / generation). */
-  setTraining(on: boolean): void;
   /** Tensors exactly as PEFT's `get_peft_model_state_dict` returns them (keys with `base_model.model.`). */
   adapterTensors(): Promise<Map<string, HostTensor>>;
   /** Load adapter tensors (e.g. `init_from`): every LoRA key must be present with the right shape. */
@@ -73,7 +73,7 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
     const a = o.init === 'gaussian' ? gaussianA(o.r, slot.inFeatures, () => rng.normal()) : kaimingUniformA(o.r, slot.inFeatures, () => rng.uniform());
     const A = new Parameter(`${path}.lora_A.weight`, tf.tensor2d(a, [o.r, slot.inFeatures]), true);
     const B = new Parameter(`${path}.lora_B.weight`, tf.zeros([slot.outFeatures, o.r]), true);
-    const lora = new LoraLinear(slot.impl, slot.layout, A, B, o, o.dropoutSeed);
+    const lora = new LoraLinear(slot.impl, slot.layout, A, B, o, o.dropoutSeed, o.isTraining);
     model.replaceLinear(path, lora);
     layers.set(path, lora);
   }
@@ -102,9 +102,6 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
     targets,
     targetModulesForConfig: o.excludeModules && (typeof o.excludeModules === 'string' || o.excludeModules.length) ? targets : o.targetModules === 'all-linear' ? expandAllLinear(modules) : typeof o.targetModules === 'string' ? o.targetModules : [...o.targetModules],
     layers,
-    setTraining(on) {
-      for (const l of layers.values()) l.training = on;
-    },
     async adapterTensors() {
       const out = new Map<string, HostTensor>();
       for (const [name, prm] of adapterNames()) out.set(peftKey(name), { dtype: 'F32', shape: prm.shape.slice(), data: await prm.data() });

@@ -23,7 +23,6 @@ export function loraScaling(s: Pick<LoraSettings, 'r' | 'alpha' | 'rslora'>): nu
 export class LoraLinear implements LinearImpl {
   readonly kind: string;
   readonly scaling: number;
-  training = false;
 
   constructor(
     readonly base: LinearImpl,
@@ -32,6 +31,7 @@ export class LoraLinear implements LinearImpl {
     readonly loraB: Parameter,
     readonly settings: LoraSettings,
     private readonly dropoutSeed: () => number = () => 0,
+    private readonly isTraining: () => boolean = () => false,
   ) {
     this.kind = `${base.kind}+lora`;
     this.scaling = loraScaling(settings);
@@ -42,7 +42,7 @@ export class LoraLinear implements LinearImpl {
       const y = this.base.apply(x);
       const inF = x.shape[x.shape.length - 1] as number;
       let h = tf.reshape(x, [-1, inF]);
-      if (this.training && this.settings.dropout > 0) h = tf.dropout(h, this.settings.dropout, undefined, this.dropoutSeed());
+      if (this.settings.dropout > 0 && this.isTraining()) h = tf.dropout(h, this.settings.dropout, undefined, this.dropoutSeed());
       const a = tf.matMul(h, this.loraA.value, false, true);
       const b = tf.matMul(a, this.loraB.value, false, true);
       const delta = tf.reshape(tf.mul(b, this.scaling), y.shape);

@@ -8,6 +8,14 @@ import { TuneError, diag, formatDiagnostics, isTuneError } from '../diagnostics/
  * Each entry is one file in this folder.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./validate.js')).command,
+  schema: async () => (await import('./schema.js')).command,
+  init: async () => (await import('./init.js')).command,
+  tokenize: async () => (await import('./tokenize.js')).command,
+  preprocess: async () => (await import('./preprocess.js')).command,
+  generate: async () => (await import('./generate.js')).command,
+  eval: async () => (await import('./eval.js')).command,
+  run: async () => (await import('./run.js')).command,
 };
 
 function help(): string {

@@ -35,9 +35,10 @@ export interface FormatOptions {
 export function formatDiagnostics(list: readonly Diagnostic[], opts: FormatOptions = {}): string {
   const blocks = list.map((d) => {
     const parts = [formatHeadline(d)];
-    if (d.expected !== undefined || d.found !== undefined) {
+    if ((d.expected !== undefined && !d.message.includes(d.expected)) || d.found !== undefined) {
       const ef: string[] = [];
-      if (d.expected !== undefined) ef.push(`expected ${d.expected}`);
+      // The headline often already says what was expected; do not repeat it.
+      if (d.expected !== undefined && !d.message.includes(d.expected)) ef.push(`expected ${d.expected}`);
       if (d.found !== undefined) ef.push(`found ${d.found}`);
       parts.push(`  ${ef.join(', ')}`);
     }

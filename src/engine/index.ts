@@ -1,29 +1,21 @@
 /**
- * Backend selection. PROVISIONAL minimal version: sets the cpu or wasm backend. The engine work
- * extends it (auto order tfjs-node-gpu → tfjs-node → wasm → cpu, extra kernels, heap guard)
- * behind the same exported API.
+ * The engine: TensorFlow.js backend selection, extra and faster kernels, gradient registration,
+ * wasm heap accounting, activation checkpointing. Only code that computes imports this module, so
+ * `tune validate` and `tune plan` never load a backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-
-export interface EngineInfo {
-  backend: Exclude<BackendName, 'auto'>;
-  reason: string;
-}
-
-/** Initialise TensorFlow.js with the requested backend and return which one is active and why. */
-export async function initEngine(requested: BackendName = 'auto'): Promise<EngineInfo> {
-  if (requested === 'wasm' || requested === 'auto') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
-    await tf.ready();
-    return { backend: 'wasm', reason: requested === 'auto' ? 'auto: wasm (provisional)' : 'requested' };
-  }
-  await import('@tensorflow/tfjs-backend-cpu');
-  await tf.setBackend('cpu');
-  await tf.ready();
-  return { backend: 'cpu', reason: 'requested' };
-}
+export { initEngine, TENSORFLOW_PACKAGES } from './init-engine.js';
+export type { ActiveBackend, BackendName, EngineInfo, EngineOptions } from './init-engine.js';
+export { registerEngineKernels, ENGINE_KERNELS } from './kernels/registry.js';
+export { registerEngineGradients } from './gradients/registry.js';
+export { checkpoint } from './checkpoint.js';
+export { estimateRunBytes, checkWasmBudget } from './memory-budget.js';
+export type { RunMemorySpec, RunMemoryEstimate } from './memory-budget.js';
+export { memoryStats } from './memory-stats.js';
+export type { MemoryStats } from './memory-stats.js';
+export { configureHeapGuard, heapGuardSettings } from './wasm/heap-guard.js';
+export type { HeapGuardOptions } from './wasm/heap-guard.js';
+export { WASM_HEAP_MAX_BYTES, formatBytes } from './wasm/heap-error.js';
 
 export { tf };

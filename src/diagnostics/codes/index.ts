@@ -3,6 +3,15 @@
  * test can check that every code used in the source is catalogued and documented.
  */
 import { CLI_CODES } from './cli.js';
+import { ENGINE_CODES } from './engine.js';
+import { TOKENIZER_CODES } from './tokenizer.js';
+import { DATA_CODES } from './data.js';
+import { PLUGIN_CODES } from './plugin.js';
+import { TRAIN_CODES } from './train.js';
+import { IO_CODES } from './io.js';
+import { RECIPE_CODES } from './recipe.js';
+import { MODEL_CODES } from './model.js';
+import { QUANT_CODES } from './quant.js';
 
 export interface CodeInfo {
   /** One-line summary of what went wrong. */
@@ -10,7 +19,16 @@ export interface CodeInfo {
 }
 
 export const CODES: Readonly<Record<string, CodeInfo>> = Object.freeze({
+  ...RECIPE_CODES,
   ...CLI_CODES,
+  ...ENGINE_CODES,
+  ...TOKENIZER_CODES,
+  ...DATA_CODES,
+  ...PLUGIN_CODES,
+  ...TRAIN_CODES,
+  ...IO_CODES,
+  ...MODEL_CODES,
+  ...QUANT_CODES,
 });
 
 export function isKnownCode(code: string): boolean {

@@ -1,0 +1,28 @@
+/** Appends every logged step, evaluation and the run's end to `<output.dir>/metrics.jsonl`. */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { definePlugin } from '../../src/plugin/index.js';
+
+export default definePlugin({
+  name: 'metrics-jsonl',
+  version: '0.1.0',
+  description: 'Metrics as JSON lines (one object per logged step / eval)',
+  setup: () => {
+    let file: string | null = null;
+    const write = (o: object): void => {
+      if (file) appendFileSync(file, `${JSON.stringify(o)}\n`);
+    };
+    return {
+      trainBegin(info) {
+        mkdirSync(info.outputDir, { recursive: true });
+        file = join(info.outputDir, 'metrics.jsonl');
+        write({ type: 'begin', time: new Date().toISOString(), ...info });
+      },
+      stepEnd: (m) => write({ type: 'train', ...m }),
+      evalEnd: (m) => write({ type: 'eval', ...m }),
+      checkpointSaved: (c) => write({ type: 'checkpoint', ...c }),
+      trainEnd: (e) => write({ type: 'end', ...e }),
+      log: (r) => write({ type: 'log', ...r }),
+    };
+  },
+});

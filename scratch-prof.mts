@@ -1,0 +1,14 @@
+import { initEngine, tf } from './src/engine/index.js';
+import { randomModel, parseModelConfig } from './src/models/index.js';
+await initEngine('wasm');
+const big = randomModel(parseModelConfig({ model_type: 'gpt2', n_layer: 2 }), { seed: 1 });
+const time = async (name: string, f: () => tf.Tensor) => { f().dispose(); const t0 = performance.now(); for (let i = 0; i < 3; i++) { const t = f(); await t.data(); t.dispose(); } console.log(name, ((performance.now() - t0) / 3).toFixed(1), 'ms'); };
+const h = tf.randomNormal([1, 768]);
+const wte = new Map(big.namedParameters()).get('transformer.wte.weight')!.value;
+await time('lmhead transposed', () => tf.matMul(h, wte, false, true));
+const wteT = tf.transpose(wte);
+await time('lmhead pre-transposed', () => tf.matMul(h, wteT));
+await time('transpose only', () => tf.transpose(wte));
+const w = tf.randomNormal([768, 3072]);
+await time('c_fc 1x768x3072', () => tf.matMul(h, w));
+await time('hidden 1 token (2 layers, no cache)', () => big.forwardHidden([[5]]));

@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Command } from './command.js';
+import { fail } from '../diagnostics/index.js';
+import { loadRecipe } from '../recipe/index.js';
+import { loadTokenizer } from '../tokenizer/index.js';
+import { builtinFormats } from '../data/builtin-formats.js';
+import { dataConfigFromRecipe, recipeLocator, tokenizerFromRecipe } from '../data/from-recipe.js';
+import { renderRow, rowsToJson } from '../data/inspect.js';
+import { prepareData } from '../data/prepare.js';
+import { ioHubDatasetSource } from '../data/sources/hub-io.js';
+import type { DatasetStats } from '../data/stats.js';
+
+const USAGE = `usage: tune preprocess RECIPE [--inspect N] [--split train|val] [--format text|json] [--no-cache] [--set key=value ...]
+
+Tokenizes the recipe's datasets into the prepared cache (data.cache_dir) and reports counts.
+--inspect N prints N rows with every trained token (label != -100) marked: green on a terminal,
+[[in double brackets]] otherwise; with --format json they print as [{"input_ids": [...], "labels": [...]}].`;
+
+function summary(s: DatasetStats, cwd: string): string {
+  const shown = isAbsolute(s.path) ? relative(cwd, s.path) : s.path;
+  const parts = [`${s.rows} rows → ${s.examples} examples`];
+  if (s.skipped) parts.push(`${s.skipped} bad rows skipped`);
+  if (s.empty) parts.push(`${s.empty} empty`);
+  if (s.truncated) parts.push(`${s.truncated} truncated`);
+  if (s.dropped) parts.push(`${s.dropped} dropped (too long)`);
+  parts.push(`${s.tokens} tokens, ${s.trainedTokens} trained`);
+  const lines = [`dataset ${s.index} ${shown} (${s.format}, ${s.files} file${s.files === 1 ? '' : 's'}): ${parts.join(', ')}${s.cacheHit ? ' [cached]' : ''}`];
+  for (const x of s.skippedSamples) lines.push(`  skipped ${x}`);
+  return lines.join('\n');
+}
+
+/** `tune preprocess`: build the prepared-data cache and show what the model will be trained on. */
+export const command: Command = {
+  name: 'preprocess',
+  summary: 'tokenize the datasets of a recipe (cached) and inspect trained tokens',
+  usage: USAGE,
+  async run(argv, io) {
+    let values: { inspect?: string | undefined; split?: string | undefined; format?: string | undefined; 'no-cache'?: boolean | undefined; set?: string[] | undefined; help?: boolean | undefined };
+    let positionals: string[];
+    try {
+      ({ values, positionals } = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          inspect: { type: 'string' },
+          split: { type: 'string', default: 'train' },
+          format: { type: 'string', default: 'text' },
+          'no-cache': { type: 'boolean', default: false },
+          set: { type: 'string', multiple: true },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }));
+    } catch (e) {
+      fail('CLI_USAGE', (e as Error).message, { hint: USAGE });
+    }
+    if (values.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (positionals.length !== 1) fail('CLI_USAGE', 'give exactly one RECIPE file', { hint: USAGE });
+    if (values.format !== 'text' && values.format !== 'json') fail('CLI_USAGE', '--format must be text or json', { found: String(values.format), hint: USAGE });
+    if (values.split !== 'train' && values.split !== 'val') fail('CLI_USAGE', '--split must be train or val', { found: String(values.split), hint: USAGE });
+    let inspect: number | undefined;
+    if (values.inspect !== undefined) {
+      inspect = Number(values.inspect);
+      if (!Number.isInteger(inspect) || inspect < 0) fail('CLI_USAGE', '--inspect takes a count of rows', { found: values.inspect, hint: USAGE });
+    }
+
+    const recipe = await loadRecipe(positionals[0]!, { cwd: io.cwd, overrides: values.set ?? [] });
+    const formats = builtinFormats();
+    const { dir, overrides } = await tokenizerFromRecipe(recipe);
+    const tokenizer = await loadTokenizer(resolve(io.cwd, dir), overrides);
+    const prepared = await prepareData({
+      data: dataConfigFromRecipe(recipe, formats),
+      tokenizer,
+      formats,
+      seed: recipe.training.seed,
+      locate: recipeLocator(recipe),
+      hub: ioHubDatasetSource({ ...(recipe.model.offline ? { offline: true } : {}) }),
+      cache: !values['no-cache'],
+    });
+    const rows = values.split === 'val' ? prepared.val : prepared.train;
+    const refs = values.split === 'val' ? prepared.valRefs : prepared.trainRefs;
+    if (values.format === 'json') {
+      const out = inspect !== undefined ? rowsToJson(rows.slice(0, inspect), prepared.packed) : { datasets: prepared.stats, train_rows: prepared.train.length, val_rows: prepared.val.length, packed: prepared.packed };
+      io.stdout.write(`${JSON.stringify(out)}\n`);
+      return 0;
+    }
+    const lines = prepared.stats.map((s) => summary(s, io.cwd));
+    lines.push(`train: ${prepared.train.length} rows, val: ${prepared.val.length} rows${prepared.packed ? ' (packed)' : ''}, sequence_len ${recipe.data.sequence_len}, cache ${recipe.data.cache_dir}`);
+    io.stdout.write(`${lines.join('\n')}\n`);
+    if (inspect !== undefined) {
+      const color = io.stdout.isTTY === true && !io.env['NO_COLOR'];
+      for (let i = 0; i < Math.min(inspect, rows.length); i++) io.stdout.write(`\n${renderRow(tokenizer, rows[i]!, refs[i] ?? [], i, { color })}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,17 @@
+export type { AlpacaTemplate, BadRowPolicy, DataConfig, DatasetConfig, RecipeLocator, RecipePosition, TokenizerConfig, TruncationPolicy } from './config.js';
+export { DATA_DEFAULTS } from './config.js';
+export { COMMON_DATASET_KEYS, IGNORE_INDEX, RowError, isRowError } from './format.js';
+export type { ConfigProblem, DatasetFormat, Example, FormatContext, Row, RowProblem, RowRef } from './format.js';
+export { prepareData, checkDatasets, type FormatRegistry, type PrepareOptions, type PreparedData } from './prepare.js';
+export { buildExamples, type DatasetExamples } from './build-examples.js';
+export { collate, batches, type Batch, type CollateOptions } from './collate.js';
+export { packExamples, asRow, type TrainRow } from './pack.js';
+export { splitAndMix, valCount } from './mix-split.js';
+export { renderRow, rowsToJson } from './inspect.js';
+export { builtinFormats } from './builtin-formats.js';
+export { parsePromptTemplate, fillPromptTemplate } from './prompt-template.js';
+export type { DatasetStats } from './stats.js';
+export type { HubDatasetSource, HubSplitRequest } from './sources/hub.js';
+export { repoSplitPatterns } from './sources/hub.js';
+export { ioHubDatasetSource } from './sources/hub-io.js';
+export { readSourceRows } from './sources/read-source.js';

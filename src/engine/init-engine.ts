@@ -1,0 +1,145 @@
+/**
+ * Backend selection. `auto` prefers TensorFlow's native library through @tensorflow/tfjs-node-gpu,
+ * then @tensorflow/tfjs-node, when installed (optional packages, imported by a computed specifier
+ * so neither TypeScript nor a bundler requires them), else wasm (XNNPACK), else the pure-JS cpu
+ * backend. Switching between initialised backends is cheap, so tests run every numeric check on
+ * wasm and on cpu in one process.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { fail } from '../diagnostics/index.js';
+import { registerEngineGradients } from './gradients/registry.js';
+import { registerEngineKernels } from './kernels/registry.js';
+import { activateWasm } from './wasm/load.js';
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type ActiveBackend = Exclude<BackendName, 'auto'>;
+
+/** What {@link initEngine} chose. */
+export interface EngineInfo {
+  backend: ActiveBackend;
+  /** Why this backend (what was tried before it, and why that failed). */
+  reason: string;
+  /** One line for the CLI / run log, e.g. `engine: wasm (XNNPACK, SIMD, 1 thread) — auto: …`. */
+  message: string;
+}
+
+/** Options for {@link initEngine}; tests inject the optional-package importer. */
+export interface EngineOptions {
+  /** Imports an optional package by name (default: dynamic `import()`). */
+  importOptional?: (specifier: string) => Promise<unknown>;
+  /** Threads the recipe asked for (`engine.threads`); the message says what the backend runs. */
+  threads?: number | null;
+}
+
+/** The optional native packages, in order of preference. */
+export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const chosen = new Map<BackendName, EngineInfo>();
+let prepared: Promise<void> | null = null;
+
+function describeImportError(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') return 'not installed';
+  return `failed to load (${String(err.message ?? e).split('\n')[0]})`;
+}
+
+async function tryTensorflow(importer: (s: string) => Promise<unknown>): Promise<{ pkg: string } | { why: string[] }> {
+  const why: string[] = [];
+  for (const pkg of TENSORFLOW_PACKAGES) {
+    try {
+      await importer(pkg);
+      if (tf.engine().registryFactory['tensorflow'] != null && (await tf.setBackend('tensorflow'))) return { pkg };
+      why.push(`${pkg} loaded but did not register the tensorflow backend`);
+    } catch (e) {
+      why.push(`${pkg} ${describeImportError(e)}`);
+    }
+  }
+  return { why };
+}
+
+async function activateCpu(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+}
+
+async function prepare(): Promise<void> {
+  // PROD silences tfjs' console banners ("looks like you are running TensorFlow.js in Node.js");
+  // tunekit prints its own engine line.
+  tf.env().set('PROD', true);
+  await registerEngineGradients();
+  // The backend packages register their stock kernels when first imported; import them before
+  // registering ours so ours replace theirs, not the other way round.
+  await import('@tensorflow/tfjs-backend-cpu');
+  await import('@tensorflow/tfjs-backend-wasm');
+  registerEngineKernels();
+}
+
+async function select(requested: BackendName, options: EngineOptions): Promise<EngineInfo> {
+  const importer = options.importOptional ?? ((s: string) => import(s));
+  const tried: string[] = [];
+  if (requested === 'tensorflow' || requested === 'auto') {
+    const r = await tryTensorflow(importer);
+    if ('pkg' in r) {
+      const reason = requested === 'auto' ? `auto: ${r.pkg} is installed` : `requested (${r.pkg})`;
+      return { backend: 'tensorflow', reason, message: `engine: tensorflow via ${r.pkg} — ${reason}` };
+    }
+    if (requested === 'tensorflow') {
+      fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `tensorflow` was requested but TensorFlow’s native library is not available', {
+        expected: `one of ${TENSORFLOW_PACKAGES.join(', ')} installed and loadable`,
+        found: r.why.join('; '),
+        hint: 'install @tensorflow/tfjs-node (or -node-gpu with CUDA 11.2/cuDNN 8.1); its install downloads libtensorflow and 4.22’s addon needs Node < 20.3. Or use `--backend wasm` / `--backend cpu`.',
+      });
+    }
+    tried.push(...r.why);
+  }
+  if (requested === 'wasm' || requested === 'auto') {
+    try {
+      const { details } = await activateWasm();
+      let what = `wasm (XNNPACK, ${details.simd ? 'SIMD' : 'no SIMD'}, ${details.threads} thread${details.threads === 1 ? '' : 's'})`;
+      if (options.threads != null && options.threads !== details.threads) {
+        what += ` [${options.threads} threads requested; tfjs' wasm build runs single-threaded in Node]`;
+      }
+      const reason = requested === 'auto' ? `auto: ${tried.join('; ')}` : 'requested';
+      return { backend: 'wasm', reason, message: `engine: ${what} — ${reason}` };
+    } catch (e) {
+      if (requested === 'wasm') {
+        fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `wasm` was requested but failed to initialise', {
+          found: String((e as Error).message ?? e),
+          hint: 'reinstall @tensorflow/tfjs-backend-wasm, or use `--backend cpu`',
+        });
+      }
+      tried.push(`wasm failed to initialise (${String((e as Error).message ?? e)})`);
+    }
+  }
+  await activateCpu();
+  const reason = requested === 'auto' ? `auto: ${tried.join('; ')}` : 'requested';
+  return { backend: 'cpu', reason, message: `engine: cpu (pure JavaScript, slow) — ${reason}` };
+}
+
+/**
+ * Initialise TensorFlow.js with the requested backend and return which one is active and why.
+ * Idempotent and cheap on repeat calls; calling it with another backend switches.
+ *
+ * @example
+ * const info = await initEngine('auto');
+ * io.err(info.message + '\n');
+ */
+export async function initEngine(requested: BackendName = 'auto', options: EngineOptions = {}): Promise<EngineInfo> {
+  if (!BACKENDS.includes(requested)) {
+    fail('ENGINE_UNKNOWN_BACKEND', `unknown backend \`${String(requested)}\``, {
+      expected: BACKENDS.join(', '),
+      found: String(requested),
+    });
+  }
+  prepared ??= prepare();
+  await prepared;
+  const known = chosen.get(requested);
+  if (known !== undefined && options.importOptional === undefined && options.threads == null) {
+    if (tf.getBackend() !== known.backend) await tf.setBackend(known.backend);
+    return known;
+  }
+  const info = await select(requested, options);
+  if (options.importOptional === undefined && options.threads == null) chosen.set(requested, info);
+  return info;
+}

@@ -1,0 +1,237 @@
+/**
+ * The base of every architecture: parameters by HF name, Linear slots by HF module path, masks and
+ * positions, the (tied) LM head. Subclasses implement only the transformer body (`hidden`).
+ *
+ * @example
+ * const model = await loadModel('tests/fixtures/parity/llama/model');
+ * const logits = model.forward([[1, 2, 3]]);            // [1, 3, vocab]
+ * for (const m of model.modules()) if (m.kind === 'linear') console.log(m.path, m.layout);
+ */
+import { tf } from '../engine/index.js';
+import { fail } from '../diagnostics/index.js';
+import type { HostTensor } from '../io/safetensors/index.js';
+import type { ModelConfig } from './catalog.js';
+import { maxPositionsOf } from './catalog.js';
+import { DenseLinear, type LinearImpl, LinearSlot } from './layers/linear.js';
+import { KVCache } from './layers/kv-cache.js';
+import { buildAttentionMask } from './layers/mask.js';
+import { Parameter } from './layers/parameter.js';
+import { TransposeCache } from './layers/transpose-cache.js';
+import type { ModelCatalog, ModuleInfo } from './types.js';
+
+/** Inputs beyond the token ids. All host arrays; rows are batch entries. */
+export interface ForwardOptions {
+  /** `[B][past + T]`: 1 = token, 0 = padding. Default: all ones. */
+  attentionMask?: number[][];
+  /** `[B][T]`. Default: past..past+T−1 for every row (HF default; not derived from the mask). */
+  positionIds?: number[][];
+  /** `[B][past + T]`: tokens attend only to tokens of the same segment (sample packing). */
+  segmentIds?: number[][];
+  /** KV cache to read and extend (generation). */
+  cache?: KVCache;
+}
+
+/** Which parameters become trainable `tf.Variable`s (default: none — inference). */
+export type TrainableSpec = boolean | ((name: string) => boolean);
+
+/** Per-forward facts shared by all layers. */
+export interface ForwardContext {
+  batch: number;
+  length: number;
+  pastLength: number;
+  positions: number[][];
+  cache: KVCache | null;
+  /** Additive mask for a given sliding window (null = none); memoized per window. */
+  mask(window?: number | null): tf.Tensor | null;
+}
+
+export abstract class CausalLM {
+  protected readonly params = new Map<string, Parameter>();
+  protected readonly slots = new Map<string, LinearSlot>();
+  private readonly headT = new TransposeCache();
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly catalog: ModelCatalog,
+    weights: ReadonlyMap<string, HostTensor>,
+    trainable: TrainableSpec = false,
+  ) {
+    const isTrainable = typeof trainable === 'function' ? trainable : () => trainable;
+    const make = (name: string, shape: number[]): Parameter => new Parameter(name, tf.tensor(hostData(weights, name, shape), shape), isTrainable(name));
+    const linearPaths = new Set(catalog.modules.filter((m) => m.kind === 'linear').map((m) => m.path));
+    for (const spec of catalog.parameters) {
+      const owner = spec.name.slice(0, spec.name.lastIndexOf('.'));
+      if (!linearPaths.has(owner)) this.params.set(spec.name, make(spec.name, spec.shape));
+    }
+    for (const m of catalog.modules) {
+      if (m.kind !== 'linear' || m.layout === undefined) continue;
+      const wShape = m.layout === 'conv1d' ? [m.inFeatures, m.outFeatures] : [m.outFeatures, m.inFeatures];
+      const w = make(`${m.path}.weight`, wShape);
+      const b = m.bias ? make(`${m.path}.bias`, [m.outFeatures]) : null;
+      this.slots.set(m.path, new LinearSlot({ path: m.path, inFeatures: m.inFeatures, outFeatures: m.outFeatures, layout: m.layout }, new DenseLinear(m.layout, w, b)));
+    }
+  }
+
+  /** The transformer body: token ids `[B, T]` → final normed hidden states `[B, T, hidden]`. */
+  protected abstract hidden(ids: tf.Tensor2D, ctx: ForwardContext): tf.Tensor;
+
+  /** Number of transformer layers (KV cache size). */
+  abstract get numLayers(): number;
+
+  /** Value of a non-linear parameter by full HF name. */
+  protected p(name: string): tf.Tensor {
+    const prm = this.params.get(name);
+    if (!prm) throw new Error(`internal: no parameter ${name}`);
+    return prm.value;
+  }
+
+  /** The Linear slot at an HF module path. */
+  linear(path: string): LinearSlot {
+    const slot = this.slots.get(path);
+    if (!slot) fail('MODEL_UNKNOWN_MODULE', `no linear module \`${path}\``, { hint: `linear modules look like ${[...this.slots.keys()][0] ?? '?'}` });
+    return slot;
+  }
+
+  /** Swap a slot's implementation (LoRA, quantized, …); returns the previous one (not disposed). */
+  replaceLinear(path: string, impl: LinearImpl): LinearImpl {
+    const slot = this.linear(path);
+    const old = slot.impl;
+    slot.impl = impl;
+    return old;
+  }
+
+  /** Module tree with HF paths, kinds, feature sizes and weight layouts. */
+  modules(): ModuleInfo[] {
+    return this.catalog.modules.map((m) => ({ ...m }));
+  }
+
+  /** Every parameter in HF `named_parameters()` order, including ones added by slot implementations. */
+  namedParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const emitted = new Set<string>();
+    for (const spec of this.catalog.parameters) {
+      const prm = this.params.get(spec.name);
+      if (prm) {
+        out.push([spec.name, prm]);
+        continue;
+      }
+      const path = spec.name.slice(0, spec.name.lastIndexOf('.'));
+      if (emitted.has(path)) continue;
+      emitted.add(path);
+      const slot = this.slots.get(path);
+      if (slot) for (const [local, q] of slot.impl.parameters()) out.push([`${path}.${local}`, q]);
+    }
+    return out;
+  }
+
+  /** The trainable variables, in HF order (for `tf.variableGrads` and optimizers). */
+  trainableVariables(): tf.Variable[] {
+    return this.namedParameters()
+      .filter(([, q]) => q.trainable)
+      .map(([, q]) => q.variable);
+  }
+
+  /** An empty KV cache sized for this model. */
+  newCache(): KVCache {
+    return new KVCache(this.numLayers);
+  }
+
+  /** Logits `[B, T, vocab]` for token ids `[B][T]` (HF `*ForCausalLM.forward`). */
+  forward(inputIds: number[][], opts: ForwardOptions = {}): tf.Tensor3D {
+    return tf.tidy(() => this.lmHead(this.forwardHidden(inputIds, opts))) as tf.Tensor3D;
+  }
+
+  /** Final hidden states `[B, T, hidden]` (for a fused loss that avoids full logits). */
+  forwardHidden(inputIds: number[][], opts: ForwardOptions = {}): tf.Tensor {
+    const ctx = this.context(inputIds, opts);
+    const ids = tf.tensor2d(inputIds.flat(), [ctx.batch, ctx.length], 'int32');
+    try {
+      return tf.tidy(() => this.hidden(ids, ctx));
+    } finally {
+      ids.dispose();
+      disposeMasks(ctx);
+    }
+  }
+
+  /** hidden `[..., d]` → logits `[..., vocab]`, through the tied embedding or `lm_head`. */
+  lmHead(h: tf.Tensor): tf.Tensor {
+    const head = this.catalog.modules.find((m) => m.kind === 'lm_head');
+    const name = head?.tiedTo !== undefined ? `${head.tiedTo}.weight` : 'lm_head.weight';
+    const prm = this.params.get(name);
+    if (!prm) throw new Error(`internal: no parameter ${name}`);
+    const w = prm.value;
+    return tf.tidy(() => {
+      const d = h.shape[h.rank - 1] as number;
+      const h2 = tf.reshape(h, [-1, d]);
+      const y = prm.trainable ? tf.matMul(h2, w, false, true) : tf.matMul(h2, this.headT.get(w));
+      return tf.reshape(y, [...h.shape.slice(0, -1), w.shape[0] as number]);
+    });
+  }
+
+  private context(inputIds: number[][], opts: ForwardOptions): ForwardContext {
+    const B = inputIds.length;
+    const T = inputIds[0]?.length ?? 0;
+    if (B === 0 || T === 0) fail('MODEL_INPUT_INVALID', 'input_ids must be a non-empty [batch][length] array');
+    const vocab = this.config.vocabSize;
+    for (const row of inputIds) {
+      if (row.length !== T) fail('MODEL_INPUT_INVALID', 'all rows of input_ids must have the same length', { expected: String(T), found: String(row.length) });
+      for (const id of row) if (!Number.isInteger(id) || id < 0 || id >= vocab) fail('MODEL_INPUT_INVALID', `token id ${id} is outside the vocabulary [0, ${vocab})`);
+    }
+    const cache = opts.cache ?? null;
+    const past = cache?.length ?? 0;
+    const positions = opts.positionIds ?? inputIds.map(() => Array.from({ length: T }, (_, t) => past + t));
+    checkRows('attention_mask', opts.attentionMask, B, past + T);
+    checkRows('position_ids', opts.positionIds, B, T);
+    checkRows('segment_ids', opts.segmentIds, B, past + T);
+    const maxPos = maxPositionsOf(this.config);
+    if (this.config.modelType === 'gpt2') {
+      for (const row of positions) for (const p of row) if (p < 0 || p >= maxPos) fail('MODEL_INPUT_INVALID', `position ${p} is beyond n_positions (${maxPos})`, { hint: 'shorten the sequence or max_new_tokens' });
+    }
+    const masks = new Map<number | null, tf.Tensor | null>();
+    const ctx: ForwardContext & { masks: typeof masks } = {
+      batch: B,
+      length: T,
+      pastLength: past,
+      positions,
+      cache,
+      masks,
+      mask: (window: number | null = null) => {
+        if (!masks.has(window)) {
+          const m = tf.keep(buildAttentionMask({ batch: B, queryLength: T, pastLength: past, attentionMask: opts.attentionMask, segmentIds: opts.segmentIds, slidingWindow: window }) ?? tf.scalar(0));
+          masks.set(window, m.rank === 0 ? (m.dispose(), null) : m);
+        }
+        return masks.get(window) ?? null;
+      },
+    };
+    return ctx;
+  }
+
+  /** Release every tensor of the model. */
+  dispose(): void {
+    this.headT.dispose();
+    for (const prm of this.params.values()) prm.dispose();
+    for (const slot of this.slots.values()) slot.impl.dispose();
+    this.params.clear();
+    this.slots.clear();
+  }
+}
+
+function disposeMasks(ctx: ForwardContext): void {
+  const masks = (ctx as ForwardContext & { masks: Map<number | null, tf.Tensor | null> }).masks;
+  for (const m of masks.values()) m?.dispose();
+}
+
+function checkRows(name: string, rows: number[][] | undefined, B: number, n: number): void {
+  if (!rows) return;
+  if (rows.length !== B || rows.some((r) => r.length !== n)) fail('MODEL_INPUT_INVALID', `${name} must be [${B}][${n}]`, { found: `[${rows.length}][${rows[0]?.length ?? 0}]` });
+}
+
+function hostData(weights: ReadonlyMap<string, HostTensor>, name: string, shape: number[]): Float32Array {
+  const t = weights.get(name);
+  if (!t) fail('MODEL_WEIGHT_MISSING', `the checkpoint has no tensor \`${name}\``, { expected: `[${shape.join(', ')}]` });
+  if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
+    fail('MODEL_WEIGHT_SHAPE', `tensor \`${name}\` has shape [${t.shape.join(', ')}]`, { expected: `[${shape.join(', ')}]`, found: `[${t.shape.join(', ')}]`, hint: 'the checkpoint does not match its config.json' });
+  }
+  if (!(t.data instanceof Float32Array)) fail('MODEL_WEIGHT_SHAPE', `tensor \`${name}\` has dtype ${t.dtype}, expected a float dtype`);
+  return t.data;
+}

@@ -1,0 +1,95 @@
+/**
+ * A Linear slot: one projection of a model at an HF module path, with a swappable implementation.
+ * The training plan replaces the default dense implementation with LoRA-wrapped, quantized, … ones
+ * via `model.replaceLinear(path, impl)`; the model only ever calls `slot.apply(x)`.
+ */
+import { tf } from '../../engine/index.js';
+import type { LinearLayout } from '../types.js';
+import type { Parameter } from './parameter.js';
+import { TransposeCache } from './transpose-cache.js';
+
+/** An implementation of a projection `[..., in] → [..., out]`. */
+export interface LinearImpl {
+  /** e.g. `dense`, `lora`, `nf4+lora`. */
+  readonly kind: string;
+  apply(x: tf.Tensor): tf.Tensor;
+  /** Parameters with names relative to the slot path (`weight`, `bias`, `lora_A.weight`, …), in HF order. */
+  parameters(): [string, Parameter][];
+  dispose(): void;
+}
+
+/** Shape facts of a slot, fixed by the architecture. */
+export interface LinearShape {
+  path: string;
+  inFeatures: number;
+  outFeatures: number;
+  layout: LinearLayout;
+}
+
+export class LinearSlot implements LinearShape {
+  readonly path: string;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly layout: LinearLayout;
+
+  constructor(
+    shape: LinearShape,
+    public impl: LinearImpl,
+  ) {
+    this.path = shape.path;
+    this.inFeatures = shape.inFeatures;
+    this.outFeatures = shape.outFeatures;
+    this.layout = shape.layout;
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    return this.impl.apply(x);
+  }
+}
+
+/**
+ * y = x·Wᵀ + b for nn.Linear (`weight [out, in]`) or y = x·W + b for Conv1D (`weight [in, out]`).
+ * Weights stay in their HF layout so export and LoRA merges are name-for-name copies.
+ */
+export class DenseLinear implements LinearImpl {
+  readonly kind = 'dense';
+  private readonly wT = new TransposeCache();
+
+  constructor(
+    readonly layout: LinearLayout,
+    readonly weight: Parameter,
+    readonly bias: Parameter | null,
+  ) {}
+
+  apply(x: tf.Tensor): tf.Tensor {
+    if (this.layout === 'linear' && !this.weight.trainable) {
+      // Frozen nn.Linear weight: multiply by a cached Wᵀ (same math as the conv1d layout).
+      return denseApply(x, this.wT.get(this.weight.value), this.bias?.value ?? null, 'conv1d');
+    }
+    return denseApply(x, this.weight.value, this.bias?.value ?? null, this.layout);
+  }
+
+  parameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [['weight', this.weight]];
+    if (this.bias) out.push(['bias', this.bias]);
+    return out;
+  }
+
+  dispose(): void {
+    this.wT.dispose();
+    this.weight.dispose();
+    this.bias?.dispose();
+  }
+}
+
+/** The dense projection math, shared with wrapping implementations (LoRA's base path). */
+export function denseApply(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, layout: LinearLayout): tf.Tensor {
+  return tf.tidy(() => {
+    const inF = x.shape[x.shape.length - 1] as number;
+    const lead = x.shape.slice(0, -1);
+    const x2 = tf.reshape(x, [-1, inF]);
+    let y: tf.Tensor = layout === 'conv1d' ? tf.matMul(x2, w) : tf.matMul(x2, w, false, true);
+    if (b) y = tf.add(y, b);
+    return tf.reshape(y, [...lead, y.shape[1] as number]);
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * HF causal-LM loss (`ForCausalLMLoss`): logits at t predict labels at t+1, ignore_index −100, sum of
+ * token losses divided by the number of non-ignored tokens of the whole batch (or by
+ * `numItemsInBatch` for gradient accumulation). Computed as log-softmax of the selected rows plus a
+ * gather of the label entry — no `[tokens × vocab]` one-hot is ever built.
+ *
+ * @example
+ * const { loss, count } = causalLmLoss(logits, labels);   // loss: tf.Scalar
+ */
+import { tf } from '../engine/index.js';
+import { fail } from '../diagnostics/index.js';
+
+export const IGNORE_INDEX = -100;
+
+export interface LossOptions {
+  /** Divide the summed loss by this instead of the batch's own token count (HF `num_items_in_batch`). */
+  numItemsInBatch?: number;
+}
+
+export interface LossResult {
+  /** Scalar loss (differentiable). */
+  loss: tf.Scalar;
+  /** Per-token losses `[count]`, in the order of `positions`. */
+  tokenLosses: tf.Tensor1D;
+  /** `[b, t]` of each counted token: logits at t predicted labels[b][t+1]. */
+  positions: [number, number][];
+  /** Number of non-ignored (shifted) labels. */
+  count: number;
+}
+
+/** Flat indices of the logits rows that carry a loss, and their targets. */
+export function lossTargets(labels: number[][], vocab: number): { rows: number[]; targets: number[]; positions: [number, number][] } {
+  const rows: number[] = [];
+  const targets: number[] = [];
+  const positions: [number, number][] = [];
+  const T = labels[0]?.length ?? 0;
+  labels.forEach((row, b) => {
+    for (let t = 0; t + 1 < T; t++) {
+      const y = row[t + 1] as number;
+      if (y === IGNORE_INDEX) continue;
+      if (!Number.isInteger(y) || y < 0 || y >= vocab) fail('MODEL_INPUT_INVALID', `label ${y} at [${b}][${t + 1}] is outside the vocabulary [0, ${vocab}) and is not ${IGNORE_INDEX}`);
+      rows.push(b * T + t);
+      targets.push(y);
+      positions.push([b, t]);
+    }
+  });
+  return { rows, targets, positions };
+}
+
+/** Loss from logits `[B, T, V]` and labels `[B][T]` (unshifted, as HF takes them). */
+export function causalLmLoss(logits: tf.Tensor, labels: number[][], opts: LossOptions = {}): LossResult {
+  const [B, T, V] = logits.shape as [number, number, number];
+  if (labels.length !== B || labels.some((r) => r.length !== T)) fail('MODEL_INPUT_INVALID', `labels must be [${B}][${T}] like the logits`);
+  const { rows, targets, positions } = lossTargets(labels, V);
+  const count = rows.length;
+  const denom = opts.numItemsInBatch ?? count;
+  const [loss, tokenLosses] = tf.tidy(() => {
+    if (count === 0) {
+      // HF returns NaN (0/0) for an all-ignored batch; a zero keeps accumulation sane and is flagged by count.
+      return [tf.mul(tf.sum(logits), 0) as tf.Scalar, tf.zeros([0]) as tf.Tensor1D];
+    }
+    const selected = tf.gather(tf.reshape(logits, [B * T, V]), tf.tensor1d(rows, 'int32'));
+    const logp = tf.logSoftmax(selected);
+    // gatherNd's gradient is a scatter (no segment sum over count·V entries).
+    const picked = tf.gatherND(logp, tf.tensor2d(targets.flatMap((y, i) => [i, y]), [count, 2], 'int32'));
+    const per = tf.neg(picked) as tf.Tensor1D;
+    return [tf.div(tf.sum(per), denom) as tf.Scalar, per];
+  });
+  return { loss, tokenLosses, positions, count };
+}
+
+/** Per-token losses as a `[B][T−1]` grid with null where the label is ignored (golden-file layout). */
+export function tokenLossGrid(values: ArrayLike<number>, positions: [number, number][], batch: number, length: number): (number | null)[][] {
+  const grid = Array.from({ length: batch }, () => new Array<number | null>(Math.max(0, length - 1)).fill(null));
+  positions.forEach(([b, t], i) => {
+    (grid[b] as (number | null)[])[t] = values[i] as number;
+  });
+  return grid;
+}

@@ -1,0 +1,17 @@
+import type { Options } from 'ajv';
+
+/**
+ * The one ajv configuration for recipes, shared by the validator generator (scripts/gen-validator.ts)
+ * and its freshness test. Strict mode is on except `strictRequired`, because conditional rules
+ * (`if`/`then`) require keys that are declared in the parent's `properties`.
+ */
+export const AJV_OPTIONS: Options = {
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  allErrors: true,
+  code: { source: true, esm: true, lines: false },
+};
+
+/** Annotation keywords the schema uses beyond JSON Schema (ignored by editors). */
+export const ANNOTATION_KEYWORDS = ['x-error'] as const;

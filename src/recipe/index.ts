@@ -1,0 +1,17 @@
+/**
+ * The recipe API: load a YAML recipe (extends, overrides, schema, semantic checks) into a
+ * ResolvedRecipe, or get every diagnostic of a file without throwing.
+ *
+ * @example
+ * import { loadRecipe } from 'tunekit';
+ * const recipe = await loadRecipe('recipes/tiny/stories-lora.yaml', { overrides: ['training.max_steps=10'] });
+ */
+export { loadRecipe, validateRecipeFile, checkRecipeFile, resolveRecipeObject, locateInRecipe } from './load.js';
+export type { LoadRecipeOptions, RecipeCheck, ResolveObjectOptions } from './load.js';
+export type * from './resolved.js';
+export type { RecipeInput } from './types.generated.js';
+export { parseOverride, looksLikeOverride, type Override } from './overrides.js';
+export { recipeSchema, recipeSchemaPath } from './schema.js';
+export { ARCH_FACTS, archFacts, contextLength, targetMatches, type ArchFacts } from './arch-facts.js';
+export { BUILTIN_FORMATS as RECIPE_DATASET_FORMATS } from './semantic.js';
+export { KEY_ALIASES } from './aliases.js';

@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { command } from '../../src/cli/eval.js';
+import { reportError } from '../../src/cli/main.js';
+import { captureIO } from '../helpers/io.js';
+import { ARCHS, PARITY_DIR, forwardGolden, goldenJson, modelDir } from '../models/parity-fixture.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  // Runs the command as main() does, minus main's lazy import: under mocha the test files load as
+  // CommonJS, and a lazily imported ESM copy of the diagnostics would make TuneError checks fail.
+  const io = captureIO();
+  let code: number;
+  try {
+    code = await command.run(args.slice(1), io);
+  } catch (e) {
+    code = reportError(e, io);
+  }
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('tune eval', () => {
+  for (const arch of ARCHS) {
+    it(`${arch}: reproduces golden/forward.json's loss (also one row at a time)`, async () => {
+      const batch = join(PARITY_DIR, arch, 'golden', 'forward.json');
+      const want = forwardGolden(arch).loss;
+      for (const bs of ['8', '1']) {
+        const r = await run(['eval', '--model', modelDir(arch), '--batch', batch, '--format', 'json', '--backend', 'wasm', '--batch-size', bs]);
+        assert.equal(r.code, 0, r.err);
+        const j = JSON.parse(r.out) as { loss: number; tokens: number };
+        assert.equal(j.tokens, 18);
+        assert.ok(Math.abs(j.loss - want) <= 1e-5 * (1 + want), `${j.loss} vs ${want}`);
+      }
+    });
+  }
+
+  it('--adapter gives the LoRA loss of golden/lora.json', async () => {
+    const r = await run(['eval', '--model', modelDir('mpt'), '--adapter', join(PARITY_DIR, 'mpt', 'adapter'), '--batch', join(PARITY_DIR, 'mpt', 'golden', 'forward.json'), '--format', 'json', '--backend', 'cpu']);
+    const want = goldenJson<{ loss: number }>('mpt', 'lora.json').loss;
+    assert.ok(Math.abs((JSON.parse(r.out) as { loss: number }).loss - want) < 1e-4);
+  });
+
+  it('a malformed batch fails with EVAL_BATCH_INVALID at the offending path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-eval-'));
+    const file = join(dir, 'b.json');
+    writeFileSync(file, JSON.stringify({ input_ids: [[1, 2, 3], [4, 5]] }));
+    const r = await run(['eval', '--model', modelDir('llama'), '--batch', file, '--backend', 'cpu']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /EVAL_BATCH_INVALID/);
+    assert.match(r.err, /input_ids\[1\]/);
+    writeFileSync(file, JSON.stringify({ input_ids: [[1, 2, 3]], labels: [[1, 2.5, 3]] }));
+    const r2 = await run(['eval', '--model', modelDir('llama'), '--batch', file, '--backend', 'cpu']);
+    assert.match(r2.err, /labels\[0\]\[1\]/);
+  });
+});

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { isTuneError, type Diagnostic } from '../../src/diagnostics/index.js';
+import { checkWasmBudget, configureHeapGuard, estimateRunBytes, heapGuardSettings, initEngine, memoryStats, tf } from '../../src/engine/index.js';
+
+const run = promisify(execFile);
+
+function diagnosticOf(f: () => unknown): Diagnostic {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(isTuneError(e), `expected a TuneError, got ${String(e)}`);
+    return e.diagnostics[0]!;
+  }
+  assert.fail('expected a TuneError');
+}
+
+/** GPT-2 small with LoRA r=8 on q and v, batch 1, 256 tokens. */
+const GPT2_LORA = {
+  params: 124_439_808,
+  trainableParams: 294_912,
+  microBatchSize: 1,
+  sequenceLen: 256,
+  hiddenSize: 768,
+  numLayers: 12,
+  numHeads: 12,
+  vocabSize: 50257,
+};
+
+describe('engine: wasm heap budget (before a run)', () => {
+  it('estimates the bytes of a GPT-2-small LoRA step by the documented formula', () => {
+    assert.deepEqual(estimateRunBytes(GPT2_LORA), {
+      weights: 497_759_232,
+      packedWeights: 497_759_232,
+      gradients: 1_179_648,
+      optimizer: 2_359_296,
+      activations: 245_366_784,
+      logits: 154_389_504,
+      reserve: 67_108_864,
+      total: 1_465_922_560,
+    });
+    const ckpt = estimateRunBytes({ ...GPT2_LORA, gradientCheckpointing: true, backend: 'cpu' });
+    assert.equal(ckpt.activations, 29_884_416);
+    assert.equal(ckpt.packedWeights, 0);
+  });
+
+  it('checkWasmBudget passes what fits and fails with ENGINE_WASM_HEAP, the sizes and what to change', () => {
+    checkWasmBudget(estimateRunBytes(GPT2_LORA));
+    const full = estimateRunBytes({ ...GPT2_LORA, trainableParams: GPT2_LORA.params, microBatchSize: 8 });
+    const d = diagnosticOf(() => checkWasmBudget(full));
+    assert.equal(d.code, 'ENGINE_WASM_HEAP');
+    assert.equal(d.message, 'the wasm heap is too small for this run (estimated before it starts): needs 5.36 GiB, 4.00 GiB available');
+    assert.equal(d.found, '5.36 GiB'); // 5_753_955_328 bytes: 5 × 4 × params + activations + logits + reserve
+    assert.equal(d.expected, 'at most 4.00 GiB');
+    assert.match(d.hint ?? '', /gradient checkpointing.*micro_batch_size.*sequence_len.*--backend cpu/);
+  });
+});
+
+describe('engine: wasm heap guard (during a run)', function () {
+  this.timeout(30_000);
+  let saved: ReturnType<typeof heapGuardSettings>;
+  before(async () => {
+    await initEngine('wasm');
+    saved = heapGuardSettings();
+  });
+  after(() => configureHeapGuard(saved));
+
+  it('fails a tensor allocation that would eat into the reserve, and the engine keeps working', () => {
+    const heap = memoryStats().wasmHeapBytes!;
+    configureHeapGuard({ limitBytes: heap + 64 * 2 ** 20, reserveBytes: 32 * 2 ** 20 });
+    const held: tf.Tensor[] = [];
+    const d = diagnosticOf(() => {
+      for (let i = 0; i < 64; i++) held.push(tf.zeros([2 ** 22]));
+    });
+    assert.equal(d.code, 'ENGINE_WASM_HEAP');
+    assert.match(d.message, /while allocating a 16\.0 MiB tensor \(tensors \+ 32\.0 MiB reserve would pass the cap\)/);
+    assert.ok(held.length <= 4, `held ${held.length}`);
+    tf.dispose(held);
+    configureHeapGuard(saved);
+    assert.deepEqual(Array.from(tf.add(tf.tensor1d([1, 2]), 1).dataSync()), [2, 3]);
+  });
+
+  const script = fileURLToPath(new URL('./fixtures/exhaust-heap.ts', import.meta.url));
+  const child = async (mode: string): Promise<{ outcome: string; code: string; message: string }> => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', script, mode], { timeout: 60_000 });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as { outcome: string; code: string; message: string };
+  };
+
+  it('turns a failed malloc at the real 4 GiB cap into ENGINE_WASM_HEAP (child process)', async () => {
+    const r = await child('malloc');
+    assert.equal(r.outcome, 'error');
+    assert.equal(r.code, 'ENGINE_WASM_HEAP');
+    assert.match(r.message, /while allocating a 512\.0 MiB tensor \(malloc failed\): needs 4096\.0 MiB, 4095\.9 MiB available/);
+  });
+
+  it('turns XNNPACK failing to pack a weight ("XNN status 6", garbage output) into ENGINE_WASM_HEAP (child process)', async () => {
+    const r = await child('xnn');
+    assert.equal(r.outcome, 'error');
+    assert.equal(r.code, 'ENGINE_WASM_HEAP');
+    assert.match(r.message, /during a matrix product \(XNNPACK could not allocate its packed weights: "XNN status 6"\)/);
+  });
+});

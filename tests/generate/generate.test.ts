@@ -1,0 +1,48 @@
+import { strict as assert } from 'node:assert';
+import { generate } from '../../src/generate/index.js';
+import { type CausalLM, loadModel } from '../../src/models/index.js';
+import { describeOnBackends } from '../helpers/backends.js';
+import { generationGolden, modelDir } from '../models/parity-fixture.js';
+
+describeOnBackends('generate: stopping and sampling', () => {
+  const g = generationGolden('llama'); // greedy: 326, 375, 362, 56, 381, 267, 331, 331
+  let model: CausalLM;
+  before(async () => {
+    model = await loadModel(modelDir('llama'));
+  });
+  after(() => model.dispose());
+
+  it('stops on an EOS id (int or list) and keeps it, as HF', async () => {
+    const a = await generate(model, g.prompt_ids, { maxNewTokens: 8, eosTokenId: 362 });
+    assert.deepEqual(a.tokens, [326, 375, 362]);
+    assert.equal(a.finishReason, 'eos');
+    const b = await generate(model, g.prompt_ids, { maxNewTokens: 8, eosTokenId: [999, 375] });
+    assert.deepEqual(b.tokens, [326, 375]);
+  });
+
+  it('stops on a stop string in the decoded continuation', async () => {
+    const r = await generate(model, g.prompt_ids, { maxNewTokens: 8, stopStrings: ['<56>'], decode: (ids) => ids.map((i) => `<${i}>`).join('') });
+    assert.deepEqual(r.tokens, [326, 375, 362, 56]);
+    assert.equal(r.finishReason, 'stop_string');
+  });
+
+  it('max_new_tokens 0 generates nothing', async () => {
+    assert.deepEqual((await generate(model, g.prompt_ids, { maxNewTokens: 0 })).tokens, []);
+  });
+
+  it('sampling is deterministic per seed, with and without cache', async () => {
+    const opts = { maxNewTokens: 12, doSample: true, temperature: 1.3, topK: 0 } as const;
+    const a = await generate(model, g.prompt_ids, { ...opts, seed: 11 });
+    const b = await generate(model, g.prompt_ids, { ...opts, seed: 11, useCache: false });
+    const c = await generate(model, g.prompt_ids, { ...opts, seed: 12 });
+    assert.equal(a.tokens.length, 12);
+    assert.deepEqual(a.tokens, b.tokens);
+    assert.notDeepEqual(a.tokens, c.tokens);
+  });
+
+  it('no_repeat_ngram_size 1 never repeats a token of the sequence', async () => {
+    const r = await generate(model, g.prompt_ids, { maxNewTokens: 10, noRepeatNgramSize: 1 });
+    const all = [...g.prompt_ids, ...r.tokens];
+    assert.equal(new Set(all).size, all.length);
+  });
+});
