@@ -7,3 +7,5 @@ export * from './recipe/index.js';
 export * from './io/index.js';
 export * from './models/index.js';
 export * from './generate/index.js';
+export * from './tokenizer/index.js';
+export * from './data/index.js';

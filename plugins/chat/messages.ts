@@ -23,7 +23,8 @@ export interface Conversation {
 /** Find and normalise the conversation of a row, or say what is wrong with it. */
 export function readConversation(row: Record<string, unknown>, messagesField: string | undefined, roles: Record<string, string> | undefined): Conversation | RowProblem {
   let field = messagesField ?? 'messages';
-  if (messagesField === undefined && row['messages'] === undefined && row['conversations'] !== undefined) field = 'conversations';
+  // ShareGPT rows are auto-detected while messages_field keeps its default.
+  if (field === 'messages' && row['messages'] === undefined && row['conversations'] !== undefined) field = 'conversations';
   const list = row[field];
   if (!Array.isArray(list) || list.length === 0) {
     return { field, message: list === undefined ? 'is missing' : 'is not a non-empty list', expected: 'a list of {role, content} (or ShareGPT {from, value})', found: list === undefined ? 'nothing' : typeOfValue(list) };

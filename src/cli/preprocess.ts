@@ -79,7 +79,9 @@ export const command: Command = {
       locate: recipeLocator(recipe),
       hub: ioHubDatasetSource({ ...(recipe.model.offline ? { offline: true } : {}) }),
       cache: !values['no-cache'],
+      ...(io.stderr.isTTY ? { onProgress: ({ dataset, done, total }: { dataset: number; done: number; total: number }) => io.stderr.write(`\rdataset ${dataset}: ${done}/${total} rows`) } : {}),
     });
+    if (io.stderr.isTTY) io.stderr.write('\r\u001b[K');
     const rows = values.split === 'val' ? prepared.val : prepared.train;
     const refs = values.split === 'val' ? prepared.valRefs : prepared.trainRefs;
     if (values.format === 'json') {

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { fail } from '../diagnostics/index.js';
 import { loadRecipe, looksLikeOverride } from '../recipe/index.js';
 import { runRecipe } from '../train/run.js';
@@ -33,7 +32,7 @@ export const command: Command = {
     if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) fail('CLI_USAGE', `unknown backend \`${backend}\``, { expected: 'auto | tensorflow | wasm | cpu' });
     const bad = rest.filter((r) => !looksLikeOverride(r));
     if (bad.length) fail('CLI_USAGE', `unexpected argument \`${bad[0]}\``, { expected: 'key.path=value or ~key.path overrides after the recipe', hint: USAGE });
-    const recipe = await loadRecipe(resolve(io.cwd, file), { overrides: rest });
+    const recipe = await loadRecipe(file, { overrides: rest, cwd: io.cwd });
     const result = await runRecipe(recipe, {
       ...(parsed.values.resume !== undefined ? { resume: parsed.values.resume } : {}),
       ...(backend ? { backend: backend as 'auto' } : {}),

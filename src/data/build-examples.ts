@@ -21,7 +21,12 @@ export interface BuildOptions {
   truncation: TruncationPolicy;
   /** Recipe position of the dataset entry, for dataset-level lints. */
   at?: RecipePosition | undefined;
+  /** Called every {@link PROGRESS_EVERY} rows with the number of rows done. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
+
+/** Rows between progress reports. */
+export const PROGRESS_EVERY = 2000;
 
 const MAX_SAMPLES = 5;
 
@@ -41,7 +46,9 @@ export function buildExamples(rows: readonly SourceRow[], format: DatasetFormat,
     if (stats.skippedSamples.length < MAX_SAMPLES) stats.skippedSamples.push(`${ref.file}:${ref.row}: ${p.field === '(row)' ? '' : `${p.field} `}${p.message}`);
   };
   const max = ctx.sequenceLen;
+  let done = 0;
   for (const r of rows) {
+    if (opts.onProgress && ++done % PROGRESS_EVERY === 0) opts.onProgress(done, rows.length);
     if (r.error || !r.data) {
       bad(r.ref, { field: '(row)', message: r.error?.message ?? 'is unreadable', ...(r.error?.expected ? { expected: r.error.expected } : {}), ...(r.error?.found ? { found: r.error.found } : {}) });
       continue;

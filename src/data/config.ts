@@ -1,9 +1,8 @@
-import type { DiagnosticInit } from '../diagnostics/index.js';
-
 /**
  * The recipe's `tokenizer` and `data` sections as the data pipeline reads them, key for key as in
  * RECIPE-KEYS.md (snake_case), after defaults and path resolution. `src/recipe/` produces these.
  */
+import type { DiagnosticInit } from '../diagnostics/index.js';
 
 /** Alpaca prompt templates (`{field}` placeholders). */
 export interface AlpacaTemplate {
@@ -56,8 +55,8 @@ export interface TokenizerConfig {
   add_bos?: boolean | null;
   add_eos?: boolean;
   pad_token?: string | null;
-  /** Inline Jinja or a path to a .jinja file. */
-  chat_template?: string | null;
+  /** Inline Jinja or a path to a .jinja file (ResolvedRecipe says which with `kind`). */
+  chat_template?: string | { kind: 'inline'; text: string } | { kind: 'file'; path: string } | null;
 }
 
 /** Defaults of `data` (RECIPE-KEYS.md), for callers that build a config by hand. */

@@ -1,6 +1,6 @@
 export type { AlpacaTemplate, BadRowPolicy, DataConfig, DatasetConfig, RecipeLocator, RecipePosition, TokenizerConfig, TruncationPolicy } from './config.js';
 export { DATA_DEFAULTS } from './config.js';
-export { COMMON_DATASET_KEYS, IGNORE_INDEX, RowError, isRowError } from './format.js';
+export { COMMON_DATASET_KEYS, RowError, isRowError } from './format.js';
 export type { ConfigProblem, DatasetFormat, Example, FormatContext, Row, RowProblem, RowRef } from './format.js';
 export { prepareData, checkDatasets, type FormatRegistry, type PrepareOptions, type PreparedData } from './prepare.js';
 export { buildExamples, type DatasetExamples } from './build-examples.js';

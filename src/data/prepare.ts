@@ -29,6 +29,8 @@ export interface PrepareOptions {
   cache?: boolean;
   /** Folder a relative `cache_dir` is resolved against (the recipe's folder); default the working directory. */
   baseDir?: string;
+  /** Progress while tokenizing a dataset that is not cached (rows done of total). */
+  onProgress?: (info: { dataset: number; path: string; done: number; total: number }) => void;
 }
 
 /** The prepared data: training and validation rows (packed or not) with their origins, and what happened. */
@@ -93,7 +95,7 @@ async function prepareOne(i: number, ds: DatasetConfig, format: DatasetFormat, o
   const rows: SourceRow[] = [];
   for (let f = 0; f < files.length; f++) rows.push(...(await readSourceRows(files[f]!, bytes[f]!)));
   const ctx: FormatContext = { tokenizer, dataset, sequenceLen: data.sequence_len };
-  const built = buildExamples(rows, format, ctx, { index: i, path: ds.path, files: files.length, onBadRow: dataset.on_bad_row, truncation: data.truncation, at: at(locate, `/data/datasets/${i}`) });
+  const built = buildExamples(rows, format, ctx, { index: i, path: ds.path, files: files.length, onBadRow: dataset.on_bad_row, truncation: data.truncation, at: at(locate, `/data/datasets/${i}`), onProgress: opts.onProgress && ((done, total) => opts.onProgress!({ dataset: i, path: ds.path, done, total })) });
   if (built.examples.length === 0) {
     fail('DATA_EMPTY', `dataset ${i} (${ds.path}) gives no examples`, {
       ...where,

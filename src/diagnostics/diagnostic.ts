@@ -63,6 +63,10 @@ export function fail(code: string, message: string, init: DiagnosticInit = {}): 
   throw new TuneError(diag(code, message, init));
 }
 
+/**
+ * Duck-typed as well as `instanceof`: under a TypeScript loader the same module can be evaluated
+ * twice (once as CommonJS, once as ESM), giving two TuneError classes.
+ */
 export function isTuneError(e: unknown): e is TuneError {
-  return e instanceof TuneError;
+  return e instanceof TuneError || (e instanceof Error && e.name === 'TuneError' && Array.isArray((e as { diagnostics?: unknown }).diagnostics));
 }

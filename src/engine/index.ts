@@ -1,7 +1,8 @@
 /**
  * The engine: TensorFlow.js backend selection, extra and faster kernels, gradient registration,
  * wasm heap accounting, activation checkpointing. Only code that computes imports this module, so
- * `tune validate` and `tune plan` never load a backend.
+ * `tune validate` and `tune plan` never load a backend; the planner can import
+ * `engine/memory-budget.js` directly, which does not load TensorFlow.js.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

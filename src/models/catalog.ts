@@ -17,13 +17,15 @@ import { type LlamaConfig, parseLlamaConfig } from './llama/config.js';
 import { llamaCatalog } from './llama/catalog.js';
 import { type MptConfig, parseMptConfig } from './mpt/config.js';
 import { mptCatalog } from './mpt/catalog.js';
+import { type BloomConfig, parseBloomConfig } from './bloom/config.js';
+import { bloomCatalog } from './bloom/catalog.js';
 import type { ModelCatalog } from './types.js';
 
 /** Normalized config of any supported architecture (discriminated by `modelType`). */
-export type ModelConfig = Gpt2Config | LlamaConfig | MptConfig;
+export type ModelConfig = Gpt2Config | LlamaConfig | MptConfig | BloomConfig;
 
 /** The model_type values tunekit can build. */
-export const BUILDABLE_MODEL_TYPES = ['gpt2', 'llama', 'mistral', 'qwen2', 'mpt'] as const;
+export const BUILDABLE_MODEL_TYPES = ['gpt2', 'llama', 'mistral', 'qwen2', 'mpt', 'bloom'] as const;
 
 /** Parse a config.json object into a normalized config; fails with MODEL_* diagnostics. */
 export function parseModelConfig(json: unknown, file = 'config.json'): ModelConfig {
@@ -41,13 +43,15 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
       return parseLlamaConfig(r, type);
     case 'mpt':
       return parseMptConfig(r);
+    case 'bloom':
+      return parseBloomConfig(r);
     default:
       fail('MODEL_UNSUPPORTED_TYPE', type === '' ? 'config.json has no `model_type`' : `model_type \`${type}\` is not supported`, {
         file,
         path: '/model_type',
         expected: BUILDABLE_MODEL_TYPES.join(' | '),
         found: JSON.stringify(type),
-        hint: 'tunekit builds GPT-2, Llama-family (Llama, Mistral, Qwen2, SmolLM, TinyLlama) and MPT checkpoints',
+        hint: 'tunekit builds GPT-2, Llama-family (Llama, Mistral, Qwen2, SmolLM, TinyLlama), MPT and BLOOM checkpoints',
       });
   }
 }
@@ -72,6 +76,8 @@ export function modelCatalog(config: ModelConfig): ModelCatalog {
       return gpt2Catalog(config);
     case 'mpt':
       return mptCatalog(config);
+    case 'bloom':
+      return bloomCatalog(config);
     default:
       return llamaCatalog(config);
   }
@@ -87,13 +93,15 @@ export function vocabSizeOf(config: ModelConfig): number {
   return config.vocabSize;
 }
 
-/** Maximum sequence length (positions) of a model, or null when unbounded (ALiBi/RoPE extrapolate). */
+/** Maximum sequence length (positions) of a model (Infinity when the config sets none, as BLOOM). */
 export function maxPositionsOf(config: ModelConfig): number {
   switch (config.modelType) {
     case 'gpt2':
       return config.nPositions;
     case 'mpt':
       return config.maxSeqLen;
+    case 'bloom':
+      return Number.POSITIVE_INFINITY;
     default:
       return config.maxPositionEmbeddings;
   }

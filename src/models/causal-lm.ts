@@ -41,6 +41,8 @@ export interface ForwardContext {
   pastLength: number;
   positions: number[][];
   cache: KVCache | null;
+  /** `[B][past + T]` padding mask (all ones when none was given). */
+  keyMask(): number[][];
   /** Additive mask for a given sliding window (null = none); memoized per window. */
   mask(window?: number | null): tf.Tensor | null;
 }
@@ -195,6 +197,7 @@ export abstract class CausalLM {
       positions,
       cache,
       masks,
+      keyMask: () => opts.attentionMask ?? inputIds.map(() => new Array<number>(past + T).fill(1)),
       mask: (window: number | null = null) => {
         if (!masks.has(window)) {
           const m = tf.keep(buildAttentionMask({ batch: B, queryLength: T, pastLength: past, attentionMask: opts.attentionMask, segmentIds: opts.segmentIds, slidingWindow: window }) ?? tf.scalar(0));

@@ -11,6 +11,8 @@ import { LlamaModel } from './llama/model.js';
 import type { LlamaConfig } from './llama/config.js';
 import { MptModel } from './mpt/model.js';
 import type { MptConfig } from './mpt/config.js';
+import { BloomModel } from './bloom/model.js';
+import type { BloomConfig } from './bloom/config.js';
 
 type Weights = ReadonlyMap<string, HostTensor>;
 
@@ -21,6 +23,7 @@ export const MODEL_REGISTRY: Readonly<Record<ModelConfig['modelType'], (config: 
   mistral: (c, w, t) => new LlamaModel(c as LlamaConfig, modelCatalog(c), w, t),
   qwen2: (c, w, t) => new LlamaModel(c as LlamaConfig, modelCatalog(c), w, t),
   mpt: (c, w, t) => new MptModel(c as MptConfig, modelCatalog(c), w, t),
+  bloom: (c, w, t) => new BloomModel(c as BloomConfig, modelCatalog(c), w, t),
 };
 
 /** Build a model from a normalized config and a weight map keyed by HF parameter names. */

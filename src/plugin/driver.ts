@@ -1,5 +1,5 @@
 import type { HookKind } from './hook-kinds.js';
-import { TuneError, diag } from '../diagnostics/index.js';
+import { TuneError, diag, isTuneError } from '../diagnostics/index.js';
 
 /** A function-valued hook table: every hook is optional in a plugin. */
 export type HookTable<H = Record<string, unknown>> = { [K in keyof H]: (...args: never[]) => unknown };
@@ -90,7 +90,7 @@ export class PluginDriver<H extends HookTable<H>, M extends Record<keyof H, Hook
     try {
       return await (fn as (...a: unknown[]) => unknown).apply(p.hooks, args);
     } catch (e) {
-      if (e instanceof TuneError) throw e;
+      if (isTuneError(e)) throw e;
       const msg = e instanceof Error ? e.message : String(e);
       throw new TuneError(
         diag('PLUGIN_HOOK_FAILED', `plugin \`${p.name}\` failed in hook \`${String(name)}\`: ${msg}`, {

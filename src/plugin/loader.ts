@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { TuneError, diag, type Diagnostic } from '../diagnostics/index.js';
+import { TuneError, diag, isTuneError, type Diagnostic } from '../diagnostics/index.js';
 import type { HookTable, DriverPlugin } from './driver.js';
 import { isPlugin, type Plugin } from './define.js';
 import { resolvePackageFile } from './resolve-module.js';
@@ -131,7 +131,7 @@ export async function loadPlugins<H extends HookTable<H>>(refs: readonly PluginR
       const hooks = await plugin.setup(options as never, { baseDir: opts.baseDir });
       out.push({ name: plugin.name, hooks });
     } catch (e) {
-      if (e instanceof TuneError) throw e;
+      if (isTuneError(e)) throw e;
       const msg = e instanceof Error ? e.message : String(e);
       problems.push(diag('PLUGIN_LOAD_FAILED', `plugin \`${plugin.name}\` failed in setup: ${msg}`, at(ref)));
     }

@@ -93,19 +93,17 @@ export class Nf4Linear implements LinearImpl {
   apply(x: tf.Tensor): tf.Tensor {
     const inF = this.inFeatures;
     const outF = this.outFeatures;
-    const matmul = tf.customGrad((x2: tf.Tensor) => {
-      // Both expansions are created inside kernel scopes that dispose them on return.
-      const w = tf.tensor2d(this.weightInOut(), [inF, outF]);
-      const value = tf.matMul(x2 as tf.Tensor2D, w);
-      const gradFunc = (dy: tf.Tensor): tf.Tensor => {
-        const wt = tf.tensor2d(this.weightOutIn(), [outF, inF]);
-        return tf.matMul(dy as tf.Tensor2D, wt);
-      };
+    const matmul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const x2 = args[0] as tf.Tensor2D;
+      // Each expansion lives in its own tidy scope, so it is freed as soon as its matmul is done
+      // (a gradient function's temporaries would otherwise live until the whole backward ends).
+      const value = tf.tidy(() => tf.matMul(x2, tf.tensor2d(this.weightInOut(), [inF, outF])));
+      const gradFunc = (dy: tf.Tensor): tf.Tensor => tf.tidy(() => tf.matMul(dy as tf.Tensor2D, tf.tensor2d(this.weightOutIn(), [outF, inF])));
       return { value, gradFunc };
     });
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      let y = matmul(tf.reshape(x, [-1, inF]));
+      let y: tf.Tensor = matmul(tf.reshape(x, [-1, inF]));
       if (this.bias) y = tf.add(y, this.bias.value);
       return tf.reshape(y, [...lead, outF]);
     });

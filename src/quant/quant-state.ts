@@ -76,7 +76,7 @@ export function quantizeWeight(data: Float32Array, shape: readonly number[], opt
     });
   }
   const { packed, absmax } = quantize4bit(data, { blocksize, quantType });
-  const base = { quantType, blocksize, shape: [...shape], dtype: opts.dtype ?? 'float32', code: codeFor(quantType) } as const;
+  const base: Omit<QuantState, 'absmax'> = { quantType, blocksize, shape: [...shape], dtype: opts.dtype ?? 'float32', code: codeFor(quantType) };
   if (!opts.compressStatistics) return { packed, state: { ...base, absmax } };
   const nested = compressAbsmax(absmax);
   return {

@@ -13,5 +13,5 @@ export type { RecipeInput } from './types.generated.js';
 export { parseOverride, looksLikeOverride, type Override } from './overrides.js';
 export { recipeSchema, recipeSchemaPath } from './schema.js';
 export { ARCH_FACTS, archFacts, contextLength, targetMatches, type ArchFacts } from './arch-facts.js';
-export { BUILTIN_FORMATS as RECIPE_DATASET_FORMATS } from './semantic.js';
+export { BUILTIN_FORMATS as BUILTIN_DATASET_FORMATS } from './semantic.js';
 export { KEY_ALIASES } from './aliases.js';

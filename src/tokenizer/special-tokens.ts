@@ -107,7 +107,8 @@ export function resolveSpecialTemplate(opts: {
   return {
     prefix,
     suffix,
-    addBos: bosId !== null && prefix.includes(bosId),
-    addEos: eosId !== null && suffix.includes(eosId),
+    // Without a named BOS/EOS, any template token before/after the text counts as one.
+    addBos: bosId !== null ? prefix.includes(bosId) : prefix.length > 0,
+    addEos: eosId !== null ? suffix.includes(eosId) : suffix.length > 0,
   };
 }

@@ -19,6 +19,7 @@ import { createDriver, loadPlugins, type PluginRef, type TuneDriver } from '../p
 import { builtinPlugins, implicitPlugins } from '../plugin/builtins.js';
 import { locateInRecipe, type ResolvedRecipe } from '../recipe/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
+import { idsOnlyTokenizer } from '../tokenizer/ids-only.js';
 import type { TrainRow } from '../data/pack.js';
 import type { DatasetFormat } from '../data/format.js';
 import { type CheckpointContent, type TrainerState, CHECKPOINT_FORMAT, findResumeCheckpoint, listCheckpoints, loadCheckpoint, rotateCheckpoints, saveCheckpoint } from './checkpoint.js';
@@ -146,7 +147,8 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
   // Data first: bad rows should fail before a large model is loaded.
   const formats = (await driver.hookSequential('datasetFormats', new Map<string, DatasetFormat>())) as Map<string, DatasetFormat>;
   const tok = await tokenizerFromRecipe(recipe);
-  const tokenizer = await loadTokenizer(tok.dir, tok.overrides);
+  const idsOnly = recipe.data.datasets.every((d) => d.format === 'tokenized') && !existsSync(join(tok.dir, 'tokenizer.json')) && !existsSync(join(tok.dir, 'vocab.json'));
+  const tokenizer = idsOnly ? idsOnlyTokenizer(tok.dir, JSON.parse(readFileSync(join(tok.dir, 'config.json'), 'utf8')) as Record<string, unknown>) : await loadTokenizer(tok.dir, tok.overrides);
   const data: PreparedData = await prepareData({
     data: dataConfigFromRecipe(recipe, formats),
     tokenizer,
@@ -163,7 +165,7 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
   const ctx: RunContext = {
     recipe,
     modelDir: built.dir,
-    tokenizerDir: tok.dir,
+    tokenizerDir: idsOnly ? null : tok.dir,
     modelConfig: built.config,
     outputDir: recipe.output.dir,
     seeds,

@@ -76,6 +76,8 @@ describe('chat format', () => {
       { from: 'gpt', value: 'Hello' },
     ];
     const e = chat.toExample({ conversations }, c)!;
+    // auto-detected also when messages_field holds its default (as ResolvedRecipe fills it)
+    assert.deepEqual(chat.toExample({ conversations }, ctxOf(tok, { messages_field: 'messages' })), e);
     assert.equal(tok.decode(e.input_ids), '<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n');
     const custom = ctxOf(tok, { roles: { bot: 'assistant', person: 'user' } });
     const e2 = chat.toExample({ conversations: [{ from: 'person', value: 'a' }, { from: 'bot', value: 'b' }] }, custom)!;

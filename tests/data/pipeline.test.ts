@@ -75,3 +75,28 @@ describe('validation split, shuffling and mixing', () => {
     assert.equal(train.length, 9);
   });
 });
+
+describe('prepareData: split, shuffle and weights end to end', () => {
+  it('is deterministic per seed, takes the validation rows, and mixes weighted datasets', async () => {
+    const a = files({ 'a.jsonl': jsonl(Array.from({ length: 8 }, (_, i) => ({ instruction: `A${i}`, output: 'x' }))) });
+    const b = files({ 'b.jsonl': jsonl(Array.from({ length: 4 }, (_, i) => ({ instruction: `B${i}`, output: 'y' }))) });
+    const tok = await tokenizer();
+    const run = (seed: number) =>
+      prepareData({
+        data: dataConfig([{ path: join(a, 'a.jsonl'), format: 'alpaca' }, { path: join(b, 'b.jsonl'), format: 'alpaca', weight: 2 }], { val_set_size: 0.25, shuffle: true }),
+        tokenizer: tok, formats: builtinFormats(), seed,
+      });
+    const p1 = await run(42);
+    const p2 = await run(42);
+    const p3 = await run(7);
+    const key = (p: Awaited<ReturnType<typeof run>>) => p.trainRefs.map((r) => `${r[0]!.file.endsWith('a.jsonl') ? 'A' : 'B'}${r[0]!.row}`);
+    assert.deepEqual(key(p1), key(p2));
+    assert.notDeepEqual(key(p1), key(p3));
+    assert.equal(p1.val.length, 3); // ceil(0.25 × 12)
+    const valKeys = new Set(p1.valRefs.map((r) => `${r[0]!.file}:${r[0]!.row}`));
+    const trainKeys = p1.trainRefs.map((r) => `${r[0]!.file}:${r[0]!.row}`);
+    assert.ok(trainKeys.every((k) => !valKeys.has(k)), 'no validation row is trained on');
+    const bInVal = p1.valRefs.filter((r) => r[0]!.file.endsWith('b.jsonl')).length;
+    assert.equal(p1.train.length, 8 - (3 - bInVal) + 2 * (4 - bInVal)); // B counted twice
+  });
+});

@@ -42,6 +42,19 @@ describeOnBackends('HF parity: logits, loss, gradients', () => {
         assert.ok(r.worst <= 1, `max |Δ| ${r.maxAbs} (worst ratio ${r.worst})`);
       });
 
+      it('a frozen (inference) model, which multiplies by cached transposed weights, gives the same logits', async () => {
+        const frozen = await loadModel(modelDir(arch));
+        try {
+          const golden = (await goldenTensors(arch, 'logits.safetensors')).get('logits')!;
+          const lg = frozen.forward(g.input_ids, { attentionMask: g.attention_mask });
+          const r = compare((await lg.data()) as Float32Array, golden.data as Float32Array, tol.logits);
+          lg.dispose();
+          assert.ok(r.worst <= 1, `max |Δ| ${r.maxAbs} (worst ratio ${r.worst})`);
+        } finally {
+          frozen.dispose();
+        }
+      });
+
       it('loss matches forward.json', () => {
         assert.ok(Math.abs(loss - g.loss) <= tol.loss.atol + tol.loss.rtol * Math.abs(g.loss), `${loss} vs ${g.loss}`);
       });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { isTuneError } from '../../src/diagnostics/index.js';
-import { loadRecipe, locateInRecipe, resolveRecipeObject } from '../../src/recipe/load.js';
+import { loadRecipe, locateInRecipe, resolveRecipeObject, validateRecipeFile } from '../../src/recipe/load.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const minimal = (extra: Record<string, unknown> = {}) => ({
@@ -108,5 +108,13 @@ describe('recipe: resolve (defaults, paths, computed values)', () => {
     const r = await loadRecipe('recipes/tiny/stories-lora.yaml', { cwd: REPO });
     const at = locateInRecipe(r, '/method/lora/r');
     assert.deepEqual([at.file, at.line, at.col], ['recipes/tiny/stories-lora.yaml', 19, 5]);
+  });
+
+  it('validateRecipeFile returns diagnostics instead of throwing', async () => {
+    assert.deepEqual(await validateRecipeFile('recipes/tiny/stories-qlora.yaml', { cwd: REPO }), []);
+    const ds = await validateRecipeFile('tests/fixtures/invalid/multiple-errors/recipe.yaml', { cwd: REPO });
+    assert.deepEqual(ds.map((d) => d.code), ['RECIPE_RANGE', 'RECIPE_TYPE', 'RECIPE_UNKNOWN_KEY']);
+    const missing = await validateRecipeFile('no/such.yaml', { cwd: REPO });
+    assert.deepEqual(missing.map((d) => [d.code, d.file]), [['RECIPE_FILE_NOT_FOUND', 'no/such.yaml']]);
   });
 });

@@ -72,6 +72,31 @@ describe('tokenizer: stories260k (Llama SentencePiece-style BPE)', () => {
   });
 });
 
+describe('tokenizer: BOS/EOS rules', () => {
+  function withConfig(edit: (cfg: Record<string, unknown>) => void): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-bos-'));
+    copyFileSync(join(STORIES, 'tokenizer.json'), join(dir, 'tokenizer.json'));
+    const cfg = JSON.parse(readFileSync(join(STORIES, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    edit(cfg);
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(cfg));
+    return dir;
+  }
+  it('without add_bos_token the TemplateProcessing post-processor decides (Llama-3 style)', async () => {
+    const tok = await loadTokenizer(withConfig((c) => { delete c['add_bos_token']; delete c['add_eos_token']; }));
+    assert.deepEqual(tok.encode('Once'), [1, 403]);
+  });
+  it('tokenizer_config add_bos_token: false / add_eos_token: true override it (LlamaTokenizerFast)', async () => {
+    const tok = await loadTokenizer(withConfig((c) => { c['add_bos_token'] = false; c['add_eos_token'] = true; }));
+    assert.deepEqual(tok.encode('Once'), [403, 2]);
+    assert.deepEqual([tok.addBosToken, tok.addEosToken], [false, true]);
+  });
+  it('legacy {"__type": "AddedToken"} special tokens and special_tokens_map.json fallback', async () => {
+    const tok = await loadTokenizer(withConfig((c) => { c['eos_token'] = { __type: 'AddedToken', content: '</s>', lstrip: false }; delete c['bos_token']; }));
+    assert.equal(tok.eosTokenId, 2);
+    assert.equal(tok.bosTokenId, null); // special_tokens_map.json was not copied
+  });
+});
+
 describe('tokenizer: chat templates', () => {
   const CHATML =
     "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";

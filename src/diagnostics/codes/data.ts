@@ -14,5 +14,4 @@ export const DATA_CODES: Record<string, CodeInfo> = {
   DATA_EMPTY: { summary: 'a dataset (or the training split) has no examples left' },
   DATA_CHAT_TEMPLATE: { summary: 'the chat template cannot be used to find assistant turns' },
   DATA_HUB_UNAVAILABLE: { summary: 'a Hub dataset was requested but no Hub downloader is available or it failed' },
-  DATA_CACHE_CORRUPT: { summary: 'a prepared-dataset cache file is unreadable (it is rebuilt)' },
 };

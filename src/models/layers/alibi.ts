@@ -27,3 +27,38 @@ export function alibiBias(slopes: Float32Array, keyLength: number): tf.Tensor4D 
   }
   return tf.tensor4d(out, [1, H, 1, keyLength]);
 }
+
+/** BLOOM's slopes (`build_alibi_tensor`): geometric from the closest power of two, then odd powers of the next base. */
+export function bloomAlibiSlopes(nHeads: number): Float32Array {
+  const cp = 2 ** Math.floor(Math.log2(nHeads));
+  const base = Math.fround(2 ** -(2 ** -(Math.log2(cp) - 3)));
+  const slopes: number[] = [];
+  for (let i = 1; i <= cp; i++) slopes.push(Math.fround(base ** i));
+  if (cp !== nHeads) {
+    const extra = Math.fround(2 ** -(2 ** -(Math.log2(2 * cp) - 3)));
+    const remaining = Math.min(cp, nHeads - cp);
+    for (let i = 1; i < 1 + 2 * remaining; i += 2) slopes.push(Math.fround(extra ** i));
+  }
+  return Float32Array.from(slopes);
+}
+
+/**
+ * BLOOM bias `[B, H, 1, S]`: slope·position of each key, positions = cumsum(mask) − 1 (0 on padding),
+ * for `keyMask [B][S]` (1 = token).
+ */
+export function bloomAlibiBias(slopes: Float32Array, keyMask: number[][]): tf.Tensor4D {
+  const B = keyMask.length;
+  const S = keyMask[0]?.length ?? 0;
+  const H = slopes.length;
+  const out = new Float32Array(B * H * S);
+  for (let b = 0; b < B; b++) {
+    const row = keyMask[b] as number[];
+    let cum = 0;
+    for (let j = 0; j < S; j++) {
+      cum += row[j] as number;
+      const pos = (cum - 1) * (row[j] as number);
+      for (let h = 0; h < H; h++) out[(b * H + h) * S + j] = Math.fround((slopes[h] as number) * pos);
+    }
+  }
+  return tf.tensor4d(out, [B, H, 1, S]);
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { initEngine, tf } from '../../src/engine/index.js';
+import { Parameter } from '../../src/models/layers/parameter.js';
+import { Nf4Linear, dequantizeWeight, quantizeWeight } from '../../src/quant/index.js';
+import { LoraLinear } from '../../plugins/lora/lora-linear.js';
+import { lcg } from './helpers.js';
+
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`quant/nf4-linear on ${backend}`, () => {
+    before(async () => {
+      await initEngine(backend);
+    });
+
+    const out = 24;
+    const inF = 40;
+    const wData = lcg(out * inF, 31, 3);
+    const xData = lcg(2 * 3 * inF, 32);
+
+    for (const [layout, shape] of [['linear', [out, inF]], ['conv1d', [inF, out]]] as const) {
+      it(`${layout}: forward equals dequantize → dense matmul and the input gradient equals the dense one`, () => {
+        const q = quantizeWeight(wData, shape, { quantType: 'nf4', compressStatistics: true });
+        const wDense = tf.tensor2d(dequantizeWeight(q), [...shape]);
+        const bias = new Parameter('b', tf.tensor1d(lcg(out, 33)), false);
+        const lin = new Nf4Linear(q, layout, bias);
+        assert.equal(lin.kind, 'nf4');
+        const x = tf.tensor3d(xData, [2, 3, inF]);
+        const dense = (v: tf.Tensor) => {
+          const y = tf.matMul(tf.reshape(v, [-1, inF]), wDense, false, layout === 'linear');
+          return tf.reshape(tf.add(y, bias.value), [2, 3, out]);
+        };
+        const r = tf.tensor3d(lcg(2 * 3 * out, 34), [2, 3, out]);
+        const loss = (f: (v: tf.Tensor) => tf.Tensor) => (v: tf.Tensor) => tf.sum(tf.mul(f(v), r));
+        const y = lin.apply(x);
+        const yRef = dense(x);
+        assert.deepEqual(y.shape, [2, 3, out]);
+        assert.ok(maxAbsDiff(y, yRef) < 1e-5, `forward diff ${maxAbsDiff(y, yRef)}`);
+        const g = tf.grad(loss((v) => lin.apply(v)))(x);
+        const gRef = tf.grad(loss(dense))(x);
+        assert.ok(maxAbsDiff(g, gRef) < 1e-5, `grad diff ${maxAbsDiff(g, gRef)}`);
+        assert.ok(maxAbsDiff(gRef, tf.zerosLike(gRef)) > 0.1, 'the gradient is not trivially zero');
+        tf.dispose([wDense, x, r, y, yRef, g, gRef]);
+        lin.dispose();
+      });
+    }
+
+    it('keeps no float32 copy of the weight: no tensor survives apply or its gradient besides the outputs', () => {
+      const q = quantizeWeight(lcg(256 * 512, 35), [256, 512], { compressStatistics: true });
+      const lin = new Nf4Linear(q, 'linear');
+      const x = tf.tensor2d(lcg(4 * 512, 36), [4, 512]);
+      const before = tf.memory();
+      const y = lin.apply(x);
+      assert.equal(tf.memory().numTensors, before.numTensors + 1);
+      assert.equal(tf.memory().numBytes, before.numBytes + 4 * 256 * 4);
+      y.dispose();
+      const g = tf.grad((v: tf.Tensor) => tf.sum(lin.apply(v)))(x);
+      assert.equal(tf.memory().numTensors, before.numTensors + 1);
+      assert.equal(tf.memory().numBytes, before.numBytes + 4 * 512 * 4);
+      tf.dispose([g, x]);
+      // 0.5 byte per code + 1 byte per 64-block + float32 per 256 blocks + the two code books.
+      assert.equal(lin.residentBytes(), 65536 + 2048 + 4 * 8 + 16 * 4 + 256 * 4 + 4);
+      assert.deepEqual(lin.parameters(), []);
+    });
+
+    it('LoRA trains on top: LoraLinear(Nf4Linear) gets the same adapter gradients as over the dense dequantized base', () => {
+      const q = quantizeWeight(wData, [out, inF], { quantType: 'nf4' });
+      const r = 4;
+      const settings = { r, alpha: 8, dropout: 0, rslora: false };
+      const mk = () => [new Parameter('A', tf.tensor2d(lcg(r * inF, 40), [r, inF]), true), new Parameter('B', tf.tensor2d(lcg(out * r, 41), [out, r]), true)] as const;
+      const [a1, b1] = mk();
+      const [a2, b2] = mk();
+      const lora = new LoraLinear(new Nf4Linear(q, 'linear'), 'linear', a1, b1, settings);
+      assert.equal(lora.kind, 'nf4+lora');
+      const denseBase = { kind: 'dense', apply: (x: tf.Tensor) => tf.matMul(x, tf.tensor2d(dequantizeWeight(q), [out, inF]), false, true), parameters: () => [], dispose: () => {} };
+      const ref = new LoraLinear(denseBase, 'linear', a2, b2, settings);
+      const x = tf.tensor2d(lcg(5 * inF, 42), [5, inF]);
+      const g1 = tf.variableGrads(() => tf.sum(tf.square(lora.apply(x))) as tf.Scalar, [a1.variable, b1.variable]);
+      const g2 = tf.variableGrads(() => tf.sum(tf.square(ref.apply(x))) as tf.Scalar, [a2.variable, b2.variable]);
+      assert.ok(Math.abs(g1.value.dataSync()[0]! - g2.value.dataSync()[0]!) < 1e-3 * Math.abs(g2.value.dataSync()[0]!));
+      for (const [v1, v2] of [[a1.variable, a2.variable], [b1.variable, b2.variable]] as const) {
+        const d1 = g1.grads[v1.name] as tf.Tensor;
+        const d2 = g2.grads[v2.name] as tf.Tensor;
+        assert.ok(maxAbsDiff(d1, d2) < 1e-3, `adapter grad diff ${maxAbsDiff(d1, d2)}`);
+        assert.ok(maxAbsDiff(d2, tf.zerosLike(d2)) > 0.01);
+      }
+      tf.dispose([x, g1.value, g2.value, ...Object.values(g1.grads), ...Object.values(g2.grads)]);
+      lora.dispose();
+      ref.dispose();
+    });
+  });
+}
