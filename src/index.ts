@@ -9,3 +9,4 @@ export * from './models/index.js';
 export * from './generate/index.js';
 export * from './tokenizer/index.js';
 export * from './data/index.js';
+export * from './quant/index.js';

@@ -3,7 +3,7 @@
  * transformations, unit conversions, counting. The embedded default recipe fine-tunes on it and
  * `tune eval --metric exact_match` scores a model on its held-out split.
  *
- * Run: `node --import tsx examples/tasks/generate.ts [OUT_DIR] [--train N] [--test N] [--seed S]`
+ * Run: `node --import tsx examples/tasks/generate.ts [OUT_DIR] [--train N] [--test-per-task N] [--seed S]`
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ export interface AlpacaRow {
 const WORDS = [
   'cat', 'dog', 'sun', 'tree', 'ball', 'bird', 'fish', 'cake', 'park', 'toy', 'boat', 'moon', 'star', 'frog', 'duck',
   'book', 'hat', 'car', 'cup', 'box', 'bear', 'milk', 'rain', 'leaf', 'door', 'home', 'girl', 'boy', 'mom', 'dad',
-  'happy', 'big', 'red', 'blue', 'green', 'little', 'jump', 'run', 'play', 'sing',
+  'happy', 'big', 'red', 'blue', 'green', 'little', 'jump', 'run', 'play', 'sing', 'bed', 'pig', 'cow', 'hen', 'sky',
+  'sea', 'sand', 'shoe', 'kite', 'lamp', 'rose', 'king', 'cold', 'warm', 'fast', 'slow', 'good', 'kind', 'nice', 'fun',
 ];
 
 /** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same task set everywhere. */
@@ -35,77 +36,68 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-type Task = (r: () => number) => AlpacaRow;
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+/** A task family: every input it can ask about, and the row for one input. */
+interface Task {
+  inputs: readonly string[];
+  row(input: string): AlpacaRow;
+}
+
+const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+const pairs = (a: number[], b: number[], op: string): string[] => a.flatMap((x) => b.map((y) => `${x} ${op} ${y}`));
 
 export const TASKS: Readonly<Record<string, Task>> = {
-  add: (r) => {
-    const a = int(r, 0, 9);
-    const b = int(r, 0, 9);
-    return { instruction: 'Add the two numbers.', input: `${a} + ${b}`, output: String(a + b) };
-  },
-  subtract: (r) => {
-    const a = int(r, 5, 19);
-    const b = int(r, 0, 5);
-    return { instruction: 'Subtract the second number from the first.', input: `${a} - ${b}`, output: String(a - b) };
-  },
-  next: (r) => {
-    const a = int(r, 0, 98);
-    return { instruction: 'What number comes after this one?', input: String(a), output: String(a + 1) };
-  },
-  upper: (r) => {
-    const w = pick(r, WORDS);
-    return { instruction: 'Write the word in capital letters.', input: w, output: w.toUpperCase() };
-  },
-  reverse: (r) => {
-    const w = pick(r, WORDS.filter((x) => x.length <= 4));
-    return { instruction: 'Write the letters of the word in reverse order.', input: w, output: [...w].reverse().join('') };
-  },
-  count: (r) => {
-    const w = pick(r, WORDS);
-    return { instruction: 'How many letters does the word have?', input: w, output: String(w.length) };
-  },
-  km: (r) => {
-    const k = int(r, 1, 9);
-    return { instruction: 'Convert kilometres to metres.', input: `${k} km`, output: `${k * 1000} m` };
-  },
-  first: (r) => {
-    const w = pick(r, WORDS);
-    return { instruction: 'What is the first letter of the word?', input: w, output: w[0] as string };
-  },
+  add: { inputs: pairs(range(0, 9), range(0, 9), '+'), row: (i) => ({ instruction: 'Add the two numbers.', input: i, output: String(eval2(i)) }) },
+  subtract: { inputs: pairs(range(5, 14), range(0, 5), '-'), row: (i) => ({ instruction: 'Subtract the second number from the first.', input: i, output: String(eval2(i)) }) },
+  next: { inputs: range(0, 98).map(String), row: (i) => ({ instruction: 'What number comes after this one?', input: i, output: String(Number(i) + 1) }) },
+  upper: { inputs: WORDS, row: (w) => ({ instruction: 'Write the word in capital letters.', input: w, output: w.toUpperCase() }) },
+  reverse: { inputs: WORDS.filter((w) => w.length <= 4), row: (w) => ({ instruction: 'Write the letters of the word in reverse order.', input: w, output: [...w].reverse().join('') }) },
+  count: { inputs: WORDS, row: (w) => ({ instruction: 'How many letters does the word have?', input: w, output: String(w.length) }) },
+  km: { inputs: range(1, 20).map((k) => `${k} km`), row: (i) => ({ instruction: 'Convert kilometres to metres.', input: i, output: `${Number(i.split(' ')[0]) * 1000} m` }) },
+  first: { inputs: WORDS, row: (w) => ({ instruction: 'What is the first letter of the word?', input: w, output: w[0] as string }) },
 };
 
-/** `n` rows cycling through the task kinds in a seeded order. */
-export function generateTasks(n: number, seed: number): AlpacaRow[] {
+function eval2(s: string): number {
+  const [a, op, b] = s.split(' ');
+  return op === '+' ? Number(a) + Number(b) : Number(a) - Number(b);
+}
+
+function shuffled<T>(xs: readonly T[], r: () => number): T[] {
+  const out = xs.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/**
+ * Train and test rows from disjoint inputs: each task's input space is shuffled with the seed and
+ * `testFraction` of it is held out, so every test question is one the model never saw in training
+ * (it must have learnt the task, not the answer).
+ */
+export function generateSplits(train: number, testPerTask: number, seed: number, testFraction = 0.2): { train: AlpacaRow[]; test: AlpacaRow[] } {
   const r = mulberry32(seed);
   const kinds = Object.keys(TASKS);
-  return Array.from({ length: n }, (_, i) => (TASKS[kinds[i % kinds.length] as string] as Task)(r));
-}
-
-/** Train and test splits with no (instruction, input) pair shared between them. */
-export function generateSplits(train: number, test: number, seed: number): { train: AlpacaRow[]; test: AlpacaRow[] } {
-  const testRows = dedupe(generateTasks(test * 3, seed + 1)).slice(0, test);
-  const held = new Set(testRows.map(key));
-  const trainRows = generateTasks(train * 2, seed).filter((x) => !held.has(key(x))).slice(0, train);
+  const parts = kinds.map((k) => {
+    const task = TASKS[k] as Task;
+    const all = shuffled(task.inputs, r);
+    const nTest = Math.max(1, Math.round(all.length * testFraction));
+    return { task, test: all.slice(0, nTest), train: all.slice(nTest) };
+  });
+  const trainRows = Array.from({ length: train }, (_, i) => {
+    const p = parts[i % parts.length] as (typeof parts)[number];
+    return p.task.row(p.train[Math.floor(r() * p.train.length)] as string);
+  });
+  const testRows = parts.flatMap((p) => p.test.slice(0, testPerTask).map((x) => p.task.row(x)));
   return { train: trainRows, test: testRows };
-}
-
-function key(x: AlpacaRow): string {
-  return `${x.instruction}\u0000${x.input}`;
-}
-
-function dedupe(rows: AlpacaRow[]): AlpacaRow[] {
-  const seen = new Set<string>();
-  return rows.filter((x) => (seen.has(key(x)) ? false : (seen.add(key(x)), true)));
 }
 
 export const toJsonl = (rows: readonly AlpacaRow[]): string => rows.map((x) => JSON.stringify(x)).join('\n') + '\n';
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { train: { type: 'string', default: '2000' }, test: { type: 'string', default: '80' }, seed: { type: 'string', default: '7' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { train: { type: 'string', default: '2000' }, 'test-per-task': { type: 'string', default: '10' }, seed: { type: 'string', default: '7' } } });
   const out = positionals[0] ?? 'examples/data';
-  const { train, test } = generateSplits(Number(values.train), Number(values.test), Number(values.seed));
+  const { train, test } = generateSplits(Number(values.train), Number(values['test-per-task']), Number(values.seed));
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'tasks-train.jsonl'), toJsonl(train));
   writeFileSync(join(out, 'tasks-test.jsonl'), toJsonl(test));

@@ -3,7 +3,8 @@
  * tokenizer's). Loss is on assistant turns only unless `train_on_inputs`. Assistant spans are found by
  * rendering prefixes of the conversation: the text between `render(msgs[:i], add_generation_prompt)`
  * and `render(msgs[:i+1])` is turn i's answer (plus its end-of-turn tokens); each boundary is mapped to
- * a token position by tokenizing the text up to it (as Stanford Alpaca measures its source).
+ * a token position by tokenizing the text up to it (as Stanford Alpaca measures its source) and keeping
+ * the tokens that agree with the whole conversation's.
  */
 import { fail } from '../../src/diagnostics/index.js';
 import { type DatasetFormat, type Example, type FormatContext, IGNORE_INDEX, RowError } from '../../src/data/format.js';
@@ -64,7 +65,15 @@ export const chat: DatasetFormat = {
     const input_ids = tok.encode(full, { addSpecialTokens: false });
     if (ctx.dataset.train_on_inputs) return { input_ids, labels: input_ids.slice() };
     const labels = new Array<number>(input_ids.length).fill(IGNORE_INDEX);
-    const tokensUpTo = (chars: number) => Math.min(input_ids.length, tok.encode(full.slice(0, chars), { addSpecialTokens: false }).length);
+    // Tokens of the text before a boundary that agree with the whole conversation's tokens. When a
+    // boundary splits what the full text merges (a trailing space before a word), the merged token
+    // falls on the later side, so an answer's first token is never lost.
+    const tokensUpTo = (chars: number) => {
+      const head = tok.encode(full.slice(0, chars), { addSpecialTokens: false });
+      let n = 0;
+      while (n < head.length && n < input_ids.length && head[n] === input_ids[n]) n++;
+      return n;
+    };
     for (const [s, e] of assistantSpans(tok, conv, full)) {
       const a = tokensUpTo(s);
       const b = e >= full.length ? input_ids.length : tokensUpTo(e);

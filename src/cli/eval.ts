@@ -1,19 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Command } from './command.js';
+import type { Command, CliIO } from './command.js';
 import { fail } from '../diagnostics/index.js';
-import { type BackendName, initEngine, tf } from '../engine/index.js';
+import { type BackendName, initEngine } from '../engine/index.js';
+import { type EvalRows, type PromptTarget, evaluateExactMatch, evaluateLoss, promptTarget } from '../generate/evaluate.js';
+import type { CausalLM } from '../models/causal-lm.js';
 import { loadModel } from '../models/load.js';
-import { IGNORE_INDEX, causalLmLoss, lossTargets } from '../models/loss.js';
+import { IGNORE_INDEX } from '../models/loss.js';
 
-const USAGE = `usage: tune eval --model DIR [--adapter DIR] --batch FILE.json [--batch-size N] [--backend …] [--format text|json]
+const USAGE = `usage: tune eval --model DIR [--adapter DIR] --batch FILE.json [options]
+       tune eval RECIPE [--model DIR] [--adapter DIR] [--split val|train] [--metric loss|exact_match|all] [options]
 
-Prints the Hugging Face causal-LM loss of a batch: FILE.json holds "input_ids" ([batch][length]) and
+With --batch: the Hugging Face causal-LM loss of FILE.json, which holds "input_ids" ([batch][length]) and
 optionally "attention_mask" (1 = token, 0 = padding) and "labels" (-100 = ignored; default: input_ids
-with -100 on padding). The loss is the mean over all non-ignored tokens of the whole file.`;
+with -100 on padding). The loss is the mean over all non-ignored tokens of the whole file.
+With RECIPE: the recipe's prepared dataset split (default val); loss and perplexity, and exact-match
+accuracy of greedy completions (prompt = tokens before the first trained label, e.g. Alpaca).
+The model defaults to the recipe's model.base.
 
-export interface EvalBatch {
+  --batch-size N     rows per forward pass (default 8)
+  --limit N          evaluate only the first N rows / examples
+  --backend auto|wasm|cpu|tensorflow
+  --format text|json`;
+
+interface EvalBatch {
   input_ids: number[][];
   attention_mask: number[][];
   labels: number[][];
@@ -53,36 +64,118 @@ export function readEvalBatch(file: string): EvalBatch {
   return { input_ids: ids, attention_mask: mask, labels };
 }
 
-/** Loss of a whole batch file, computed `batchSize` rows at a time with the whole file's token count as divisor. */
-export async function evalBatchLoss(model: Awaited<ReturnType<typeof loadModel>>, b: EvalBatch, batchSize: number): Promise<{ loss: number; tokens: number }> {
-  const total = lossTargets(b.labels, model.config.vocabSize).rows.length;
-  let sum = 0;
-  for (let i = 0; i < b.input_ids.length; i += batchSize) {
-    const rows = (m: number[][]) => m.slice(i, i + batchSize);
-    const part = tf.tidy(() => {
-      const logits = model.forward(rows(b.input_ids), { attentionMask: rows(b.attention_mask) });
-      return causalLmLoss(logits, rows(b.labels), { numItemsInBatch: 1 }).loss;
-    });
-    sum += (await part.data())[0] as number;
-    part.dispose();
-  }
-  return { loss: total === 0 ? Number.NaN : sum / total, tokens: total };
+interface Flags {
+  model?: string;
+  adapter?: string;
+  batch?: string;
+  split: string;
+  metric: string;
+  limit?: number;
+  batchSize: number;
+  backend: string;
+  format: string;
 }
 
-/** `tune eval`: the HF causal-LM loss of a batch, for quick checks and parity harnesses. */
+async function openModel(dir: string, f: Flags, io: CliIO): Promise<CausalLM> {
+  const engine = await initEngine(f.backend as BackendName);
+  io.stderr.write(`${engine.message}\n`);
+  return loadModel(dir, f.adapter !== undefined ? { adapter: resolve(io.cwd, f.adapter) } : {});
+}
+
+function print(io: CliIO, f: Flags, result: Record<string, number>): void {
+  if (f.format === 'json') io.stdout.write(`${JSON.stringify(result)}\n`);
+  else io.stdout.write(`${Object.entries(result).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(6)}`).join('  ')}\n`);
+}
+
+async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
+  const [{ loadRecipe }, { loadTokenizer }, { builtinFormats }, fromRecipe, { prepareData }, { collate }, { ioHubDatasetSource }] = await Promise.all([
+    import('../recipe/index.js'),
+    import('../tokenizer/index.js'),
+    import('../data/builtin-formats.js'),
+    import('../data/from-recipe.js'),
+    import('../data/prepare.js'),
+    import('../data/collate.js'),
+    import('../data/sources/hub-io.js'),
+  ]);
+  const recipe = await loadRecipe(file, { cwd: io.cwd });
+  let modelDir = f.model !== undefined ? resolve(io.cwd, f.model) : recipe.model.base;
+  if (modelDir === null || recipe.model.init === 'random') fail('CLI_USAGE', 'this recipe has no pretrained model.base; pass --model DIR (e.g. the run’s output folder)', { hint: USAGE });
+  if (f.model === undefined && recipe.model.base_kind === 'hub') {
+    const { downloadHubRepo } = await import('../io/hub/index.js');
+    modelDir = (await downloadHubRepo(`${modelDir}@${recipe.model.revision}`, recipe.model.offline ? { offline: true } : {})).dir;
+  }
+  const formats = builtinFormats();
+  const { dir, overrides } = await fromRecipe.tokenizerFromRecipe(recipe);
+  const tokenizer = await loadTokenizer(resolve(io.cwd, dir), overrides);
+  const prepared = await prepareData({
+    data: fromRecipe.dataConfigFromRecipe(recipe, formats),
+    tokenizer,
+    formats,
+    seed: recipe.training.seed,
+    locate: fromRecipe.recipeLocator(recipe),
+    hub: ioHubDatasetSource(recipe.model.offline ? { offline: true } : {}),
+  });
+  let rows = f.split === 'val' ? prepared.val : prepared.train;
+  if (rows.length === 0) fail('CLI_USAGE', `the recipe's ${f.split} split is empty`, { hint: f.split === 'val' ? 'set data.val_set_size in the recipe, or use --split train' : 'check data.datasets' });
+  if (f.limit !== undefined) rows = rows.slice(0, f.limit);
+  const model = await openModel(modelDir, f, io);
+  try {
+    const result: Record<string, number> = {};
+    if (f.metric === 'loss' || f.metric === 'all') {
+      let sum = 0;
+      let tokens = 0;
+      // Rows of different lengths: collate per batch, weight each batch by its token count.
+      for (let i = 0; i < rows.length; i += f.batchSize) {
+        const b = collate(rows.slice(i, i + f.batchSize), { padTokenId: prepared.padTokenId });
+        const batchRows: EvalRows = { input_ids: b.input_ids, labels: b.labels, attention_mask: b.attention_mask };
+        if (prepared.packed) Object.assign(batchRows, { position_ids: b.position_ids, segment_ids: b.segment_ids });
+        const part = await evaluateLoss(model, batchRows, f.batchSize);
+        if (part.tokens > 0) sum += part.loss * part.tokens;
+        tokens += part.tokens;
+      }
+      Object.assign(result, { loss: sum / tokens, perplexity: Math.exp(sum / tokens), tokens });
+    }
+    if (f.metric === 'exact_match' || f.metric === 'all') {
+      const pairs: PromptTarget[] = [];
+      for (const r of rows) {
+        for (const s of [...new Set(r.segment_ids)].filter((x) => x !== 0)) {
+          const idx = r.segment_ids.flatMap((x, i) => (x === s ? [i] : []));
+          const p = promptTarget(idx.map((i) => r.input_ids[i]!), idx.map((i) => r.labels[i]!));
+          if (p) pairs.push(p);
+        }
+      }
+      const em = await evaluateExactMatch(model, f.limit !== undefined ? pairs.slice(0, f.limit) : pairs, {
+        eosTokenIds: tokenizer.eosTokenIds,
+        decode: (ids) => tokenizer.decode(ids, { skipSpecialTokens: true }),
+      });
+      Object.assign(result, { exact_match: em.exactMatch, correct: em.correct, examples: em.total });
+    }
+    print(io, f, result);
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** `tune eval`: loss of a batch file, or loss / perplexity / exact match on a recipe's dataset. */
 export const command: Command = {
   name: 'eval',
-  summary: 'compute the causal-LM loss of a batch of token ids',
+  summary: 'loss, perplexity or exact-match accuracy of a model (+ adapter) on a batch or a recipe’s data',
   usage: USAGE,
   async run(argv, io) {
-    let values: { model?: string; adapter?: string; batch?: string; 'batch-size'?: string; backend?: string; format?: string; help?: boolean };
+    let values: Record<string, string | boolean | undefined>;
+    let positionals: string[];
     try {
-      ({ values } = parseArgs({
+      ({ values, positionals } = parseArgs({
         args: argv,
+        allowPositionals: true,
         options: {
           model: { type: 'string', short: 'm' },
           adapter: { type: 'string' },
           batch: { type: 'string' },
+          split: { type: 'string', default: 'val' },
+          metric: { type: 'string', default: 'loss' },
+          limit: { type: 'string' },
           'batch-size': { type: 'string', default: '8' },
           backend: { type: 'string', default: 'auto' },
           format: { type: 'string', default: 'text' },
@@ -92,22 +185,35 @@ export const command: Command = {
     } catch (e) {
       fail('CLI_USAGE', (e as Error).message, { hint: USAGE });
     }
-    if (values.help) {
+    if (values['help']) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    if (!values.model || !values.batch) fail('CLI_USAGE', '--model DIR and --batch FILE.json are required', { hint: USAGE });
-    if (values.format !== 'text' && values.format !== 'json') fail('CLI_USAGE', '--format must be text or json', { found: String(values.format) });
-    const batchSize = Number(values['batch-size']);
-    if (!Number.isInteger(batchSize) || batchSize < 1) fail('CLI_USAGE', '--batch-size must be a positive integer', { found: String(values['batch-size']) });
-    const batch = readEvalBatch(resolve(io.cwd, values.batch));
-    const engine = await initEngine(values.backend as BackendName);
-    io.stderr.write(`${engine.message}\n`);
-    const model = await loadModel(resolve(io.cwd, values.model), values.adapter !== undefined ? { adapter: resolve(io.cwd, values.adapter) } : {});
+    const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+    const posInt = (k: string): number | undefined => {
+      const v = str(k);
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) fail('CLI_USAGE', `--${k} must be a positive integer`, { found: v, hint: USAGE });
+      return n;
+    };
+    const f: Flags = { split: str('split') ?? 'val', metric: str('metric') ?? 'loss', batchSize: posInt('batch-size') ?? 8, backend: str('backend') ?? 'auto', format: str('format') ?? 'text' };
+    for (const k of ['model', 'adapter', 'batch'] as const) if (str(k) !== undefined) f[k] = str(k) as string;
+    const limit = posInt('limit');
+    if (limit !== undefined) f.limit = limit;
+    if (f.format !== 'text' && f.format !== 'json') fail('CLI_USAGE', '--format must be text or json', { found: f.format });
+    if (f.split !== 'val' && f.split !== 'train') fail('CLI_USAGE', '--split must be val or train', { found: f.split });
+    if (!['loss', 'exact_match', 'all'].includes(f.metric)) fail('CLI_USAGE', '--metric must be loss, exact_match or all', { found: f.metric });
+    if ((f.batch === undefined) === (positionals.length === 0) || positionals.length > 1) fail('CLI_USAGE', 'give either --batch FILE.json or one RECIPE file', { hint: USAGE });
+    if (positionals.length === 1) return evalRecipe(resolve(io.cwd, positionals[0]!), f, io);
+    if (f.model === undefined) fail('CLI_USAGE', '--model DIR is required with --batch', { hint: USAGE });
+    const batch = readEvalBatch(resolve(io.cwd, f.batch as string));
+    const model = await openModel(resolve(io.cwd, f.model), f, io);
     try {
-      const { loss, tokens } = await evalBatchLoss(model, batch, batchSize);
-      if (values.format === 'json') io.stdout.write(`${JSON.stringify({ loss, tokens, perplexity: Math.exp(loss) })}\n`);
-      else io.stdout.write(`loss ${loss.toFixed(6)}  perplexity ${Math.exp(loss).toFixed(4)}  (${tokens} tokens)\n`);
+      let rows: EvalRows = batch;
+      if (f.limit !== undefined) rows = { input_ids: batch.input_ids.slice(0, f.limit), labels: batch.labels.slice(0, f.limit), attention_mask: batch.attention_mask.slice(0, f.limit) };
+      const r = await evaluateLoss(model, rows, f.batchSize);
+      print(io, f, { loss: r.loss, perplexity: r.perplexity, tokens: r.tokens });
       return 0;
     } finally {
       model.dispose();

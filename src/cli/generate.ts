@@ -137,6 +137,8 @@ export const command: Command = {
     const engine = await initEngine(values.backend as BackendName);
     io.stderr.write(`${engine.message}\n`);
     const model = await loadModel(dir, values.adapter !== undefined ? { adapter: resolve(io.cwd, values.adapter) } : {});
+    // As HF: generation_config.json (or the tokenizer) first, else config.json's eos_token_id.
+    if (opts.eosTokenId === undefined && model.config.eosTokenId !== null) opts.eosTokenId = model.config.eosTokenId;
     const json = values.format === 'json';
     let printed = '';
     const generated: number[] = [];

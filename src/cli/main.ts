@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./generate.js')).command,
   eval: async () => (await import('./eval.js')).command,
   run: async () => (await import('./run.js')).command,
+  merge: async () => (await import('./merge.js')).command,
 };
 
 function help(): string {

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { downloadHubRepo } from '../io/hub/index.js';
 import { fail } from '../diagnostics/index.js';
 import { locateInRecipe, type ResolvedRecipe } from '../recipe/index.js';
@@ -49,6 +50,6 @@ export async function tokenizerFromRecipe(recipe: ResolvedRecipe): Promise<{ dir
     dir = (await downloadHubRepo(`${t.path}@${rev}`, { allowPatterns: TOKENIZER_PATTERNS, ...(recipe.model.offline ? { offline: true } : {}) })).dir;
   }
   const overrides: TokenizerOverrides = { addBos: t.add_bos, addEos: t.add_eos ? true : null, padToken: t.pad_token, chatTemplate: t.chat_template };
-  if (recipe.source.file) overrides.baseDir = recipe.source.file.slice(0, recipe.source.file.lastIndexOf('/'));
+  if (recipe.source.file) overrides.baseDir = dirname(recipe.source.file);
   return { dir, overrides };
 }

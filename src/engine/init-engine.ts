@@ -10,8 +10,9 @@ import { fail } from '../diagnostics/index.js';
 import { registerEngineGradients } from './gradients/registry.js';
 import { registerEngineKernels } from './kernels/registry.js';
 import { activateWasm } from './wasm/load.js';
+import { activateNative } from './native/backend.js';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 export type ActiveBackend = Exclude<BackendName, 'auto'>;
 
 /** What {@link initEngine} chose. */
@@ -34,7 +35,7 @@ export interface EngineOptions {
 /** The optional native packages, in order of preference. */
 export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
-const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
 const chosen = new Map<BackendName, EngineInfo>();
 let prepared: Promise<void> | null = null;
 
@@ -92,6 +93,21 @@ async function select(requested: BackendName, options: EngineOptions): Promise<E
       });
     }
     tried.push(...r.why);
+  }
+  if (requested === 'native' || requested === 'auto') {
+    const r = await activateNative();
+    if ('what' in r) {
+      const reason = requested === 'auto' ? `auto: ${tried.length ? tried.join('; ') : 'preferred'}` : 'requested';
+      return { backend: 'native', reason, message: `engine: ${r.what} — ${reason}` };
+    }
+    if (requested === 'native') {
+      fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `native` was requested but the native addon is not available', {
+        expected: 'native/build/Release/tunekit_native.node built at install (C compiler + OpenBLAS)',
+        found: r.why,
+        hint: 'apt-get install -y libopenblas-dev build-essential, then `npm run build:native`; or use `--backend wasm`',
+      });
+    }
+    tried.push(r.why);
   }
   if (requested === 'wasm' || requested === 'auto') {
     try {

@@ -10,6 +10,7 @@ import { tf } from '../engine/index.js';
 import { fail } from '../diagnostics/index.js';
 import type { CausalLM } from '../models/causal-lm.js';
 import { Rng } from '../models/prng.js';
+import { maxPositionsOf } from '../models/catalog.js';
 import {
   applyNoRepeatNgram,
   applyRepetitionPenalty,
@@ -71,6 +72,17 @@ async function nextScores(model: CausalLM, input: number[], cache: ReturnType<Ca
 export async function generate(model: CausalLM, promptIds: readonly number[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const o = resolveGenerateOptions(options);
   if (promptIds.length === 0) fail('GENERATE_OPTION_INVALID', 'the prompt is empty', { hint: 'give at least one token (e.g. the BOS token)' });
+  if (model.config.modelType === 'gpt2') {
+    // Learned absolute positions end at n_positions; fail before generating rather than midway.
+    const limit = maxPositionsOf(model.config);
+    if (promptIds.length + o.maxNewTokens > limit) {
+      fail('GENERATE_OPTION_INVALID', `prompt (${promptIds.length} tokens) + max_new_tokens (${o.maxNewTokens}) exceeds the model's ${limit} positions`, {
+        expected: `≤ ${limit} tokens in total`,
+        found: String(promptIds.length + o.maxNewTokens),
+        hint: `lower --max-new-tokens to ${Math.max(0, limit - promptIds.length)} or shorten the prompt`,
+      });
+    }
+  }
   const rng = new Rng(o.seed);
   const ids = [...promptIds];
   const tokens: number[] = [];

@@ -51,6 +51,7 @@ export abstract class CausalLM {
   protected readonly params = new Map<string, Parameter>();
   protected readonly slots = new Map<string, LinearSlot>();
   private readonly headT = new TransposeCache();
+  private cacheTransposed = true;
 
   constructor(
     readonly config: ModelConfig,
@@ -100,6 +101,22 @@ export abstract class CausalLM {
     const old = slot.impl;
     slot.impl = impl;
     return old;
+  }
+
+  /**
+   * Frozen nn.Linear weights and the LM head are multiplied by cached transposed copies (on wasm a
+   * transposed matmul re-transposes its operand on every call). Turn this off to save one weight-sized
+   * copy per frozen projection when memory is tighter than time.
+   */
+  setTransposeCache(enabled: boolean): void {
+    this.cacheTransposed = enabled;
+    if (!enabled) this.headT.dispose();
+    for (const slot of this.slots.values()) {
+      if (slot.impl instanceof DenseLinear) {
+        slot.impl.cacheTransposed = enabled;
+        if (!enabled) slot.impl.releaseCaches();
+      }
+    }
   }
 
   /** Module tree with HF paths, kinds, feature sizes and weight layouts. */
@@ -165,7 +182,7 @@ export abstract class CausalLM {
     return tf.tidy(() => {
       const d = h.shape[h.rank - 1] as number;
       const h2 = tf.reshape(h, [-1, d]);
-      const y = prm.trainable ? tf.matMul(h2, w, false, true) : tf.matMul(h2, this.headT.get(w));
+      const y = prm.trainable || !this.cacheTransposed ? tf.matMul(h2, w, false, true) : tf.matMul(h2, this.headT.get(w));
       return tf.reshape(y, [...h.shape.slice(0, -1), w.shape[0] as number]);
     });
   }

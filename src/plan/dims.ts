@@ -9,15 +9,24 @@ export interface ModelDims {
   headDim: number;
   intermediate: number;
   vocab: number;
+  /**
+   * Wide [tokens, intermediate] tensors the MLP keeps for backward: 2 for a plain MLP (the up
+   * projection's output and the activation's), 4 for a gated one (gate, up, act(gate), product).
+   */
+  mlpWideTensors: 2 | 4;
 }
 
+/** Sizes of a normalized config (HF names differ per family; these are the planner's). */
 export function modelDims(c: ModelConfig): ModelDims {
   switch (c.modelType) {
     case 'gpt2':
-      return { layers: c.nLayer, hidden: c.nEmbd, heads: c.nHead, kvHeads: c.nHead, headDim: c.nEmbd / c.nHead, intermediate: c.nInner, vocab: c.vocabSize };
+      return { layers: c.nLayer, hidden: c.nEmbd, heads: c.nHead, kvHeads: c.nHead, headDim: c.nEmbd / c.nHead, intermediate: c.nInner, vocab: c.vocabSize, mlpWideTensors: 2 };
     case 'mpt':
-      return { layers: c.nLayers, hidden: c.dModel, heads: c.nHeads, kvHeads: c.nHeads, headDim: c.dModel / c.nHeads, intermediate: 4 * c.dModel, vocab: c.vocabSize };
+      // HF MptMLP is 4·d_model whatever expansion_ratio says (see models/mpt/catalog.ts).
+      return { layers: c.nLayers, hidden: c.dModel, heads: c.nHeads, kvHeads: c.nHeads, headDim: c.dModel / c.nHeads, intermediate: 4 * c.dModel, vocab: c.vocabSize, mlpWideTensors: 2 };
+    case 'bloom':
+      return { layers: c.numLayers, hidden: c.hiddenSize, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: c.headDim, intermediate: c.intermediateSize, vocab: c.vocabSize, mlpWideTensors: 2 };
     default:
-      return { layers: c.numLayers, hidden: c.hiddenSize, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: c.headDim, intermediate: c.intermediateSize, vocab: c.vocabSize };
+      return { layers: c.numLayers, hidden: c.hiddenSize, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: c.headDim, intermediate: c.intermediateSize, vocab: c.vocabSize, mlpWideTensors: 4 };
   }
 }

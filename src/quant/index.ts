@@ -14,9 +14,10 @@ export { quantizeBlockwise, dequantizeBlockwise, quantizeCode8 } from './quantiz
 export type { Blockwise8bit } from './quantize-blockwise.js';
 export { compressAbsmax, decompressAbsmax, float32Mean, NESTED_BLOCKSIZE } from './double-quant.js';
 export type { NestedAbsmax } from './double-quant.js';
-export { quantizeWeight, dequantizeWeight, stateAbsmax, quantizedBytes, numel } from './quant-state.js';
+export { quantizeWeight, dequantizeWeight, stateAbsmax, quantizedBytes } from './quant-state.js';
 export type { QuantState, NestedQuantState, Quantized4bit, QuantDtype, QuantizeWeightOptions } from './quant-state.js';
 export { quantizedToTensors, quantizedFromTensors, hasQuantizedWeight, quantStateJson } from './state-dict.js';
 export { parseQuantizationConfig, quantizationConfigJson } from './quantization-config.js';
 export type { BnbQuantizationConfig } from './quantization-config.js';
 export { Nf4Linear, expand4bit } from './nf4-linear.js';
+export { quantizeDense, dequantizedInLayout, transpose2d } from './quantize-linear.js';

@@ -31,17 +31,28 @@ export function expand4bit(q: Quantized4bit, transpose: boolean): Float32Array {
   const packed = q.packed;
   const out = new Float32Array(n);
   const lut = new Float32Array(16);
-  for (let b = 0; b * bs < n; b++) {
+  // Blocks are even-sized, so they start on a byte boundary and each byte holds two elements.
+  let r = 0;
+  let c = 0;
+  for (let b = 0, start = 0; start < n; b++, start += bs) {
     const a = absmax[b] as number;
     for (let k = 0; k < 16; k++) lut[k] = (code[k] as number) * a;
-    const end = Math.min(n, (b + 1) * bs);
-    for (let j = b * bs; j < end; j++) {
+    const end = Math.min(n, start + bs);
+    if (!transpose) {
+      for (let j = start; j < end; j += 2) {
+        const byte = packed[j >> 1] as number;
+        out[j] = lut[byte >> 4] as number;
+        if (j + 1 < end) out[j + 1] = lut[byte & 15] as number;
+      }
+      continue;
+    }
+    for (let j = start; j < end; j++) {
       const byte = packed[j >> 1] as number;
-      const v = lut[(j & 1) === 0 ? byte >> 4 : byte & 15] as number;
-      if (transpose) {
-        const r = Math.floor(j / cols);
-        out[(j - r * cols) * rows + r] = v;
-      } else out[j] = v;
+      out[c * rows + r] = lut[(j & 1) === 0 ? byte >> 4 : byte & 15] as number;
+      if (++c === cols) {
+        c = 0;
+        r++;
+      }
     }
   }
   return out;

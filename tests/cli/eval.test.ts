@@ -54,3 +54,41 @@ describe('tune eval', () => {
     assert.match(r2.err, /labels\[0\]\[1\]/);
   });
 });
+
+describe('tune eval RECIPE', () => {
+  it('loss over a recipe dataset (tokenized rows of the golden batch) equals forward.json; exact match runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-eval-recipe-'));
+    const g = forwardGolden('llama');
+    const rows = g.input_ids.map((ids, i) => JSON.stringify({ input_ids: ids, labels: g.labels[i], attention_mask: g.attention_mask[i] }));
+    writeFileSync(join(dir, 'data.jsonl'), `${rows.join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'recipe.yaml'),
+      [
+        'recipe_version: 1',
+        'model:',
+        `  base: ${join(process.cwd(), modelDir('llama'))}`,
+        'tokenizer:',
+        `  path: ${join(process.cwd(), 'models/stories260k')}`,
+        'data:',
+        '  datasets:',
+        '    - path: data.jsonl',
+        '      format: tokenized',
+        '  sequence_len: 64',
+        `  cache_dir: ${join(dir, 'cache')}`,
+        'method:',
+        '  kind: full',
+        '',
+      ].join('\n'),
+    );
+    const r = await run(['eval', join(dir, 'recipe.yaml'), '--split', 'train', '--metric', 'all', '--format', 'json', '--backend', 'cpu', '--batch-size', '1']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as { loss: number; tokens: number; exact_match: number; correct: number; examples: number };
+    assert.equal(j.tokens, 18);
+    assert.ok(Math.abs(j.loss - g.loss) < 1e-5 * (1 + g.loss), `${j.loss} vs ${g.loss}`);
+    assert.equal(j.examples, 2);
+    assert.equal(j.exact_match, j.correct / 2);
+    const none = await run(['eval', join(dir, 'recipe.yaml'), '--backend', 'cpu']);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /val split is empty/);
+  });
+});

@@ -115,3 +115,12 @@ describe('tokenized format', () => {
     assert.equal(tokenized.validateRow({ input_ids: [1, 2], attention_mask: [0, 1] }, c)?.field, 'attention_mask');
   });
 });
+
+describe('chat format: boundaries inside merged tokens', () => {
+  it('a template that puts a space before the answer still trains the answer’s first token', async () => {
+    const tok = await loadTokenizer(GPT2_DIR, { chatTemplate: "{% for m in messages %}{% if m.role == 'user' %}Q: {{ m.content }}\nA: {% else %}{{ m.content }}\n{% endif %}{% endfor %}" });
+    const e = chat.toExample({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }] }, ctxOf(tok))!;
+    // "A: Hello" tokenizes as "A", ":", "ĠHello" — the boundary falls inside "ĠHello", which is trained.
+    assert.equal(tok.decode(e.labels.filter((l) => l !== M)), ' Hello\n');
+  });
+});

@@ -100,3 +100,12 @@ describe('prepareData: split, shuffle and weights end to end', () => {
     assert.equal(p1.train.length, 8 - (3 - bInVal) + 2 * (4 - bInVal)); // B counted twice
   });
 });
+
+describe('progress', () => {
+  it('reports every 2000 rows of an uncached dataset', async () => {
+    const dir = files({ 'a.txt': 'hi\n'.repeat(4001) });
+    const seen: string[] = [];
+    await prepareData({ data: dataConfig([{ path: join(dir, 'a.txt'), format: 'completion' }], { sequence_len: 8 }), tokenizer: await tokenizer(), formats: builtinFormats(), seed: 1, onProgress: (p) => seen.push(`${p.dataset}:${p.done}/${p.total}`) });
+    assert.deepEqual(seen, ['0:2000/4001', '0:4000/4001']);
+  });
+});

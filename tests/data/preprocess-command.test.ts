@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { reportError } from '../../src/cli/main.js';
-import { command } from '../../src/cli/preprocess.js';
+import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/command.js';
 import { alpaca } from '../../plugins/alpaca/index.js';
 import { captureIO } from '../helpers/io.js';
@@ -8,14 +7,7 @@ import { STORIES_DIR, tmp, tokenizer } from './helpers/setup.js';
 
 const DIR = 'tests/fixtures/data/preprocess';
 
-// In-process like main() (main's lazy import would load a second diagnostics module under mocha + tsx).
-async function run(argv: string[], io: CliIO): Promise<number> {
-  try {
-    return await command.run(argv, io);
-  } catch (e) {
-    return reportError(e, io);
-  }
-}
+const run = (argv: string[], io: CliIO): Promise<number> => main(['preprocess', ...argv], io);
 
 describe('tune preprocess', () => {
   it('reports counts, then a cached rerun; --inspect marks trained tokens with brackets', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { generate } from '../../src/generate/index.js';
+import { evaluateExactMatch, promptTarget } from '../../src/generate/evaluate.js';
 import { type CausalLM, loadModel } from '../../src/models/index.js';
 import { describeOnBackends } from '../helpers/backends.js';
 import { generationGolden, modelDir } from '../models/parity-fixture.js';
@@ -44,5 +45,22 @@ describeOnBackends('generate: stopping and sampling', () => {
     const r = await generate(model, g.prompt_ids, { maxNewTokens: 10, noRepeatNgramSize: 1 });
     const all = [...g.prompt_ids, ...r.tokens];
     assert.equal(new Set(all).size, all.length);
+  });
+
+  it('exact match: greedy completion up to EOS compared with the target (EOS stripped)', async () => {
+    // Pretend 56 is EOS: greedy gives 326, 375, 362, 56 → completion "326 375 362".
+    assert.deepEqual(promptTarget([9, 8, 7, 326, 375], [-100, -100, -100, 326, 375]), { prompt: [9, 8, 7], target: [326, 375] });
+    assert.equal(promptTarget([1, 2], [-100, -100]), null);
+    const seen: boolean[] = [];
+    const r = await evaluateExactMatch(
+      model,
+      [
+        { prompt: g.prompt_ids, target: [326, 375, 362, 56] },
+        { prompt: g.prompt_ids, target: [326, 375, 56] },
+      ],
+      { eosTokenIds: [56], decode: (ids) => ids.join(' '), onExample: (_i, ok) => seen.push(ok) },
+    );
+    assert.deepEqual(seen, [true, false]);
+    assert.deepEqual(r, { exactMatch: 0.5, correct: 1, total: 2 });
   });
 });

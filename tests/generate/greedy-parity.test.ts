@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { generate } from '../../src/generate/index.js';
+import { TuneError } from '../../src/diagnostics/index.js';
 import { type CausalLM, loadModel } from '../../src/models/index.js';
 import { describeOnBackends } from '../helpers/backends.js';
 import { ARCHS, generationGolden, modelDir } from '../models/parity-fixture.js';
@@ -25,4 +26,15 @@ describeOnBackends('greedy generation equals golden/generation.json', () => {
       }
     });
   }
+
+  it('gpt2: prompt + max_new_tokens beyond n_positions fails up front', async () => {
+    await loadModel(modelDir('gpt2')).then(async (m) => {
+      try {
+        await assert.rejects(generate(m, [1, 2, 3, 4], { maxNewTokens: 61 }), (e: unknown) => e instanceof TuneError && e.code === 'GENERATE_OPTION_INVALID');
+        assert.equal((await generate(m, [1, 2, 3, 4], { maxNewTokens: 60 })).tokens.length, 60);
+      } finally {
+        m.dispose();
+      }
+    });
+  });
 });

@@ -50,6 +50,11 @@ describeOnBackends('HF parity: logits, loss, gradients', () => {
           const r = compare((await lg.data()) as Float32Array, golden.data as Float32Array, tol.logits);
           lg.dispose();
           assert.ok(r.worst <= 1, `max |Δ| ${r.maxAbs} (worst ratio ${r.worst})`);
+          frozen.setTransposeCache(false);
+          const lg2 = frozen.forward(g.input_ids, { attentionMask: g.attention_mask });
+          const r2 = compare((await lg2.data()) as Float32Array, golden.data as Float32Array, tol.logits);
+          lg2.dispose();
+          assert.ok(r2.worst <= 1, `without cache: max |Δ| ${r2.maxAbs}`);
         } finally {
           frozen.dispose();
         }

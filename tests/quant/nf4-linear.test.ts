@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { initEngine, tf } from '../../src/engine/index.js';
 import { Parameter } from '../../src/models/layers/parameter.js';
-import { Nf4Linear, dequantizeWeight, quantizeWeight } from '../../src/quant/index.js';
+import { DenseLinear } from '../../src/models/layers/linear.js';
+import { Nf4Linear, dequantizeWeight, dequantizedInLayout, quantizeDense, quantizeWeight, transpose2d } from '../../src/quant/index.js';
 import { LoraLinear } from '../../plugins/lora/lora-linear.js';
 import { lcg } from './helpers.js';
 
@@ -46,6 +47,23 @@ for (const backend of ['cpu', 'wasm'] as const) {
         lin.dispose();
       });
     }
+
+    it('quantizeDense: a GPT-2 Conv1D weight [in, out] is quantized transposed to [out, in] as transformers does', () => {
+      const wIo = lcg(inF * out, 50);
+      const dense = new DenseLinear('conv1d', new Parameter('c_attn.weight', tf.tensor2d(wIo, [inF, out]), false), new Parameter('c_attn.bias', tf.tensor1d(lcg(out, 51)), false));
+      const x = tf.tensor2d(lcg(3 * inF, 52), [3, inF]);
+      const lin = quantizeDense(dense, { quantType: 'nf4', compressStatistics: true });
+      assert.deepEqual(lin.quantized.state.shape, [out, inF]);
+      const direct = quantizeWeight(transpose2d(wIo, inF, out), [out, inF], { quantType: 'nf4', compressStatistics: true });
+      assert.deepEqual(lin.quantized.packed, direct.packed);
+      const deq = dequantizedInLayout(lin, 'conv1d');
+      assert.deepEqual(deq, transpose2d(dequantizeWeight(direct), out, inF));
+      const y = lin.apply(x);
+      const yRef = tf.add(tf.matMul(x, tf.tensor2d(deq, [inF, out])), lin.bias?.value ?? tf.scalar(0));
+      assert.ok(maxAbsDiff(y, yRef) < 1e-5);
+      tf.dispose([x, y, yRef]);
+      lin.dispose();
+    });
 
     it('keeps no float32 copy of the weight: no tensor survives apply or its gradient besides the outputs', () => {
       const q = quantizeWeight(lcg(256 * 512, 35), [256, 512], { compressStatistics: true });

@@ -1,18 +1,6 @@
 import assert from 'node:assert/strict';
-import { reportError } from '../../src/cli/main.js';
-import { command } from '../../src/cli/tokenize.js';
-import type { CliIO } from '../../src/cli/command.js';
+import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
-
-// Run the command in-process the way main() does. (Going through main()'s lazy import loads a second copy
-// of the diagnostics module under mocha + tsx, so `instanceof TuneError` fails there.)
-async function main(argv: string[], io: CliIO): Promise<number> {
-  try {
-    return await command.run(argv.slice(1), io);
-  } catch (e) {
-    return reportError(e, io);
-  }
-}
 
 describe('tune tokenize', () => {
   it('prints ids and tokens as JSON', async () => {

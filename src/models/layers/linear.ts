@@ -53,6 +53,8 @@ export class LinearSlot implements LinearShape {
  */
 export class DenseLinear implements LinearImpl {
   readonly kind = 'dense';
+  /** Multiply a frozen nn.Linear weight by a cached transposed copy (faster on wasm, one extra copy). */
+  cacheTransposed = true;
   private readonly wT = new TransposeCache();
 
   constructor(
@@ -62,11 +64,16 @@ export class DenseLinear implements LinearImpl {
   ) {}
 
   apply(x: tf.Tensor): tf.Tensor {
-    if (this.layout === 'linear' && !this.weight.trainable) {
+    if (this.layout === 'linear' && !this.weight.trainable && this.cacheTransposed) {
       // Frozen nn.Linear weight: multiply by a cached Wᵀ (same math as the conv1d layout).
       return denseApply(x, this.wT.get(this.weight.value), this.bias?.value ?? null, 'conv1d');
     }
     return denseApply(x, this.weight.value, this.bias?.value ?? null, this.layout);
+  }
+
+  /** Free the transposed copy (it is rebuilt on the next frozen forward if caching stays on). */
+  releaseCaches(): void {
+    this.wT.dispose();
   }
 
   parameters(): [string, Parameter][] {

@@ -1,0 +1,1 @@
+cmd_Release/obj.target/tunekit_native.node := g++ -o Release/obj.target/tunekit_native.node -shared -pthread -rdynamic -m64  -Wl,-soname=tunekit_native.node -Wl,--start-group Release/obj.target/tunekit_native/src/addon.o Release/obj.target/tunekit_native/src/gemm.o Release/obj.target/tunekit_native/src/fused.o -Wl,--end-group -lopenblas -lm -lpthread

@@ -1,0 +1,102 @@
+/*
+ * Row kernels over a [rows, cols] float32 matrix, parallel over rows, one pass to find the max and
+ * one (or two) to exponentiate — where tfjs' op-by-op path makes five full passes with temporaries.
+ *   softmax(x, out, rows, cols)
+ *   logSoftmax(x, out, rows, cols)
+ *   crossEntropy(x, targets, losses, dx | null, rows, cols, scale):
+ *     losses[r] = logsumexp(x_r) − x_r[targets[r]];  dx_r = scale·(softmax(x_r) − onehot(targets[r]))
+ * Sums accumulate in double so long rows (50k-entry vocabularies) keep float32 accuracy.
+ */
+#include <math.h>
+#include "common.h"
+
+typedef struct {
+  const float* x;
+  float* out;
+  const int32_t* targets;
+  float* losses;
+  size_t cols;
+  double scale;
+  int mode; /* 0 softmax, 1 log-softmax, 2 cross-entropy */
+} rows_ctx;
+
+static void rows_range(void* p, size_t begin, size_t end) {
+  rows_ctx* c = (rows_ctx*)p;
+  size_t n = c->cols;
+  for (size_t r = begin; r < end; r++) {
+    const float* x = c->x + r * n;
+    float mx = -INFINITY;
+    for (size_t j = 0; j < n; j++) mx = x[j] > mx ? x[j] : mx;
+    double sum = 0;
+    if (c->mode == 0) {
+      float* o = c->out + r * n;
+      for (size_t j = 0; j < n; j++) {
+        float e = expf(x[j] - mx);
+        o[j] = e;
+        sum += e;
+      }
+      float inv = (float)(1.0 / sum);
+      for (size_t j = 0; j < n; j++) o[j] *= inv;
+      continue;
+    }
+    for (size_t j = 0; j < n; j++) sum += expf(x[j] - mx);
+    float lse = mx + (float)log(sum);
+    if (c->mode == 1) {
+      float* o = c->out + r * n;
+      for (size_t j = 0; j < n; j++) o[j] = x[j] - lse;
+      continue;
+    }
+    int32_t t = c->targets[r];
+    c->losses[r] = lse - x[t];
+    if (c->out) {
+      float* o = c->out + r * n;
+      float s = (float)c->scale;
+      for (size_t j = 0; j < n; j++) o[j] = s * expf(x[j] - lse);
+      o[t] -= s;
+    }
+  }
+}
+
+static napi_value run_rows(napi_env env, napi_callback_info info, int mode) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  rows_ctx c = {0};
+  c.mode = mode;
+  float *x, *out = NULL;
+  size_t lx, lo = 0;
+  int64_t rows, cols;
+  if (mode < 2) {
+    if (argc < 4) THROW(env, "softmax: expected (x, out, rows, cols)");
+    if (!get_f32(env, argv[0], &x, &lx) || !get_f32(env, argv[1], &out, &lo)) return NULL;
+    if (!get_int(env, argv[2], &rows) || !get_int(env, argv[3], &cols)) return NULL;
+  } else {
+    if (argc < 7) THROW(env, "crossEntropy: expected (x, targets, losses, dx, rows, cols, scale)");
+    int32_t* t;
+    size_t lt, ll;
+    float* losses;
+    napi_valuetype vt;
+    if (!get_f32(env, argv[0], &x, &lx) || !get_i32(env, argv[1], &t, &lt) || !get_f32(env, argv[2], &losses, &ll)) return NULL;
+    napi_typeof(env, argv[3], &vt);
+    if (vt != napi_null && !get_f32(env, argv[3], &out, &lo)) return NULL;
+    if (!get_int(env, argv[4], &rows) || !get_int(env, argv[5], &cols) || !get_double(env, argv[6], &c.scale)) return NULL;
+    if (rows < 0 || (size_t)rows > lt || (size_t)rows > ll) THROW(env, "crossEntropy: targets/losses too short");
+    for (int64_t r = 0; r < rows; r++)
+      if (t[r] < 0 || t[r] >= cols) THROW(env, "crossEntropy: target outside [0, cols)");
+    c.targets = t;
+    c.losses = losses;
+  }
+  if (rows < 0 || cols <= 0) THROW(env, "row kernel: bad shape");
+  size_t total = (size_t)rows * (size_t)cols;
+  if (total > lx || (out && total > lo)) THROW(env, "row kernel: array shorter than rows·cols");
+  c.x = x;
+  c.out = out;
+  c.cols = (size_t)cols;
+  size_t min_rows = (size_t)(1 << 16) / (size_t)cols + 1; /* ~64k elements per thread at least */
+  parallel_for((size_t)rows, min_rows, rows_range, &c);
+  return NULL;
+}
+
+napi_value softmax_fn(napi_env env, napi_callback_info info) { return run_rows(env, info, 0); }
+napi_value log_softmax_fn(napi_env env, napi_callback_info info) { return run_rows(env, info, 1); }
+napi_value xent_fn(napi_env env, napi_callback_info info) { return run_rows(env, info, 2); }

@@ -1,0 +1,52 @@
+/*
+ * gemm(a, b, c, m, n, k, transA, transB, aOffsets, bOffsets, alpha, beta):
+ * for each batch i, C_i = alpha·op(A_i)·op(B_i) + beta·C_i, all row-major, where A_i starts at
+ * element aOffsets[i] of `a` (aOffsets null: a single matrix at 0, shared by every batch) and C_i
+ * at i·m·n of `c`. The batch count is the length of the longer offsets array (1 when both null).
+ * Broadcast batches are expressed by the caller through repeated offsets.
+ */
+#include <cblas.h>
+#include "common.h"
+
+napi_value gemm_fn(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 12) THROW(env, "gemm: expected 12 arguments");
+  float *a, *b, *c;
+  size_t la, lb, lc, lao, lbo;
+  double *ao, *bo, alpha, beta;
+  int64_t m, n, k;
+  int ta, tb;
+  if (!get_f32(env, argv[0], &a, &la) || !get_f32(env, argv[1], &b, &lb) || !get_f32(env, argv[2], &c, &lc)) return NULL;
+  if (!get_int(env, argv[3], &m) || !get_int(env, argv[4], &n) || !get_int(env, argv[5], &k)) return NULL;
+  if (!get_bool(env, argv[6], &ta) || !get_bool(env, argv[7], &tb)) return NULL;
+  if (!get_f64_opt(env, argv[8], &ao, &lao) || !get_f64_opt(env, argv[9], &bo, &lbo)) return NULL;
+  if (!get_double(env, argv[10], &alpha) || !get_double(env, argv[11], &beta)) return NULL;
+  if (m < 0 || n < 0 || k < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) THROW(env, "gemm: bad dimensions");
+  size_t batch = 1;
+  if (ao && lao > batch) batch = lao;
+  if (bo && lbo > batch) batch = lbo;
+  if ((ao && lao != batch) || (bo && lbo != batch)) THROW(env, "gemm: offset arrays differ in length");
+  size_t asz = (size_t)m * (size_t)k, bsz = (size_t)k * (size_t)n, csz = (size_t)m * (size_t)n;
+  if (csz * batch > lc) THROW(env, "gemm: output too small");
+  for (size_t i = 0; i < batch; i++) {
+    double oa = ao ? ao[i] : 0, ob = bo ? bo[i] : 0;
+    if (oa < 0 || ob < 0 || (size_t)oa + asz > la || (size_t)ob + bsz > lb) THROW(env, "gemm: operand offset out of range");
+  }
+  if (csz == 0) return NULL;
+  int lda = ta ? (int)m : (int)k;
+  int ldb = tb ? (int)k : (int)n;
+  for (size_t i = 0; i < batch; i++) {
+    const float* A = a + (size_t)(ao ? ao[i] : 0);
+    const float* B = b + (size_t)(bo ? bo[i] : 0);
+    float* C = c + i * csz;
+    if (k == 0) {
+      for (size_t j = 0; j < csz; j++) C[j] = beta == 0 ? 0.0f : (float)(beta * C[j]);
+      continue;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
+                (float)alpha, A, lda, B, ldb, (float)beta, C, (int)n);
+  }
+  return NULL;
+}

@@ -1,0 +1,70 @@
+/**
+ * Loading the optional native addon (`native/`, built at install by `native/build.mjs`). Loading
+ * never throws: a missing or broken build gives `{ addon: null, why }` so backend selection can fall
+ * back with a one-line reason. `TUNEKIT_NATIVE=0` disables it (for comparing engines).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The addon's functions (see native/src/*.c for the exact contracts). */
+export interface NativeAddon {
+  /** Batched row-major SGEMM: C_i = alpha·op(A_i)·op(B_i) + beta·C_i; offsets in elements (null: one shared matrix). */
+  gemm(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    aOffsets: Float64Array | null,
+    bOffsets: Float64Array | null,
+    alpha: number,
+    beta: number,
+  ): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  logSoftmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** losses[r] = logsumexp(x_r) − x_r[t_r]; dx (optional) = scale·(softmax(x_r) − onehot(t_r)). */
+  crossEntropy(x: Float32Array, targets: Int32Array, losses: Float32Array, dx: Float32Array | null, rows: number, cols: number, scale: number): void;
+  /** Get (and with an argument, set) the thread count of BLAS and the row kernels. */
+  threads(n?: number): number;
+  info(): { blas: string; cores: number; threads: number };
+}
+
+/** Result of {@link loadNativeAddon}. */
+export type NativeLoad = { addon: NativeAddon; path: string } | { addon: null; why: string };
+
+/** Where the build puts the addon, relative to the package root. */
+export const ADDON_RELATIVE_PATH = 'native/build/Release/tunekit_native.node';
+
+let cached: NativeLoad | null = null;
+
+/** The package root: the folder with package.json above this file (src/ or dist/src/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+/** Load the addon once; later calls return the same result. */
+export function loadNativeAddon(): NativeLoad {
+  if (cached) return cached;
+  if (process.env['TUNEKIT_NATIVE'] === '0') return (cached = { addon: null, why: 'disabled by TUNEKIT_NATIVE=0' });
+  const path = join(packageRoot(), ADDON_RELATIVE_PATH);
+  if (!existsSync(path)) {
+    return (cached = { addon: null, why: 'native addon not built (needs a C compiler and OpenBLAS at install: apt-get install -y libopenblas-dev, then npm run build:native)' });
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    if (typeof addon.gemm !== 'function') return (cached = { addon: null, why: `${path} is not the tunekit addon` });
+    return (cached = { addon, path });
+  } catch (e) {
+    return (cached = { addon: null, why: `native addon failed to load (${String((e as Error).message ?? e).split('\n')[0]})` });
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The 'native' backend: tfjs' cpu backend (tensors are plain typed arrays, no 4 GiB heap cap) with
+ * its hot kernels replaced by the native addon (OpenBLAS SGEMM on both cores, fused row kernels).
+ *
+ * Design: a separate backend name rather than patching 'cpu', so the pure-JS cpu backend stays
+ * available as the reference the native kernels are tested against in the same process. The
+ * backend object is a MathBackendCPU; every cpu kernel is registered again under 'native' (kernel
+ * functions take the backend as an argument, so they work unchanged), then the native kernels
+ * replace the hot ones. Gradients are backend-independent and need nothing.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { loadNativeAddon, type NativeAddon } from './addon.js';
+import { batchMatMulConfig, fusedMatMulConfig } from './mat-mul.js';
+import { softmaxConfig } from './softmax.js';
+
+export const NATIVE_BACKEND = 'native';
+
+/** The kernels the addon provides for 'native' (everything else is the cpu backend's). */
+export function nativeKernels(addon: NativeAddon): KernelConfig[] {
+  return [batchMatMulConfig(addon), fusedMatMulConfig(addon), softmaxConfig(addon)];
+}
+
+function put(config: KernelConfig): void {
+  const current = getKernel(config.kernelName, config.backendName);
+  if (current?.kernelFunc === config.kernelFunc) return;
+  if (current != null) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+let registered: NativeAddon | null = null;
+
+/**
+ * Register the 'native' backend and its kernels (idempotent). Call after the cpu backend package
+ * and the engine's cpu kernels are registered. Returns the addon, or the reason it is unavailable.
+ */
+export async function registerNativeBackend(): Promise<{ addon: NativeAddon } | { why: string }> {
+  const loaded = loadNativeAddon();
+  if (loaded.addon === null) return { why: loaded.why };
+  if (registered === loaded.addon) return { addon: registered };
+  const { MathBackendCPU } = await import('@tensorflow/tfjs-backend-cpu');
+  if (tf.engine().registryFactory[NATIVE_BACKEND] == null) {
+    // Priority below cpu's so tfjs never picks it on its own; initEngine selects it explicitly.
+    tf.registerBackend(NATIVE_BACKEND, () => new MathBackendCPU(), 0);
+  }
+  for (const k of getKernelsForBackend('cpu')) put({ ...k, backendName: NATIVE_BACKEND });
+  for (const k of nativeKernels(loaded.addon)) put(k);
+  registered = loaded.addon;
+  return { addon: registered };
+}
+
+/** Activate 'native'; the one-line description for the engine message. */
+export async function activateNative(): Promise<{ what: string } | { why: string }> {
+  const r = await registerNativeBackend();
+  if ('why' in r) return r;
+  if (!(await tf.setBackend(NATIVE_BACKEND))) return { why: 'the native backend failed to initialise' };
+  const info = r.addon.info();
+  const blas = info.blas.trim().split(/\s+/).slice(0, 2).join(' ');
+  return { what: `native (cpu tensors + ${blas} on ${info.threads} thread${info.threads === 1 ? '' : 's'})` };
+}
