@@ -109,6 +109,43 @@ def quantize_blockwise(a, code, bs):
     return torch.cat(idx).to(torch.uint8), torch.stack(absmax).float()
 
 
+def adam8bit_reference(n, steps, lr, wd, b1=0.9, b2=0.999, eps=1e-8, bs=256):
+    """bitsandbytes kOptimizerStatic8bit2StateBlockwise in torch float32 (codes by bucketize, sign fix)."""
+    q1, q2 = dynamic_map(True), dynamic_map(False)
+    bounds1, bounds2 = (q1[:-1] + q1[1:]) / 2, (q2[:-1] + q2[1:]) / 2
+    p = lcg(n, 60)
+    c1s = torch.zeros(n, dtype=torch.long)
+    c2s = torch.zeros(n, dtype=torch.long)
+    nb = (n + bs - 1) // bs
+    a1 = torch.zeros(nb)
+    a2 = torch.zeros(nb)
+    f = torch.float32
+    beta1, beta2 = torch.tensor(b1, dtype=f), torch.tensor(b2, dtype=f)
+    for t in range(1, steps + 1):
+        g = lcg(n, 60 + t) * 0.01
+        corr1 = 1 - beta1**t
+        corr2 = torch.sqrt(1 - beta2**t)
+        step_size = -torch.tensor(lr, dtype=f) * corr2 / corr1
+        blk = torch.arange(n) // bs
+        s2 = q2[c2s] * a2[blk]
+        s2 = s2 * beta2 + (1 - beta2) * g * g
+        s1 = q1[c1s] * a1[blk]
+        s1 = s1 * beta1 + (1 - beta1) * g
+        a1 = torch.stack([s1[blk == b].abs().max() for b in range(nb)])
+        a2 = torch.stack([s2[blk == b].abs().max() for b in range(nb)])
+        p = p + step_size * (s1 / (torch.sqrt(s2) + corr2 * torch.tensor(eps, dtype=f)))
+        p = p * (1 - torch.tensor(lr, dtype=f) * torch.tensor(wd, dtype=f))
+        c1s = torch.bucketize(s1 / a1[blk], bounds1)
+        fix = (q1[c1s] < 0) != (s1 < 0)
+        c1s = torch.where(fix, c1s + torch.where(s1 > 0, 1, -1), c1s)
+        c2s = torch.bucketize(s2 / a2[blk], bounds2)
+    return {
+        "n": n, "steps": steps, "lr": lr, "weight_decay": wd, "p_seed": 60, "grad_seed": "60 + t, times 0.01",
+        "state1_sha256": sha(c1s.to(torch.uint8)), "state2_sha256": sha(c2s.to(torch.uint8)),
+        "absmax1": f32_list(a1), "absmax2": f32_list(a2), "p_head": f32_list(p[:8]), "p_sha256": sha(p),
+    }
+
+
 def f32_list(t):
     return [float(v) for v in t.tolist()]
 
@@ -176,6 +213,7 @@ def main():
         "default_capability_map_sha256": {"signed": sha(dynamic_map(True)), "unsigned": sha(dynamic_map(False))},
         "dynamic_maps": maps,
         "cases_4bit": cases,
+        "adam8bit": adam8bit_reference(4096 + 300, 3, 1e-3, 0.01),
         "blockwise8": {"n": a8.numel(), "seed": 21, "scale_period": 3, "blocksize": 256, "codes_sha256": sha(q8), "absmax": f32_list(am8)},
     }, indent=1))
 

@@ -101,7 +101,9 @@ INCS_Release := \
 OBJS := \
 	$(obj).target/$(TARGET)/src/addon.o \
 	$(obj).target/$(TARGET)/src/gemm.o \
-	$(obj).target/$(TARGET)/src/fused.o
+	$(obj).target/$(TARGET)/src/fused.o \
+	$(obj).target/$(TARGET)/src/elementwise.o \
+	$(obj).target/$(TARGET)/src/layout.o
 
 # Add to the list of files we specially track dependencies for.
 all_deps += $(OBJS)

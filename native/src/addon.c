@@ -160,6 +160,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"logSoftmax", NULL, log_softmax_fn, NULL, NULL, NULL, napi_default, NULL},
       {"softmax", NULL, softmax_fn, NULL, NULL, NULL, napi_default, NULL},
       {"crossEntropy", NULL, xent_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"binary", NULL, binary_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"unary", NULL, unary_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"strided", NULL, strided_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"reduceRows", NULL, reduce_rows_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"reduceCols", NULL, reduce_cols_fn, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, threads_fn, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, info_fn, NULL, NULL, NULL, napi_default, NULL},
   };

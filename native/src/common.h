@@ -33,4 +33,9 @@ napi_value gemm_fn(napi_env env, napi_callback_info info);
 napi_value log_softmax_fn(napi_env env, napi_callback_info info);
 napi_value softmax_fn(napi_env env, napi_callback_info info);
 napi_value xent_fn(napi_env env, napi_callback_info info);
+napi_value binary_fn(napi_env env, napi_callback_info info);
+napi_value unary_fn(napi_env env, napi_callback_info info);
+napi_value strided_fn(napi_env env, napi_callback_info info);
+napi_value reduce_rows_fn(napi_env env, napi_callback_info info);
+napi_value reduce_cols_fn(napi_env env, napi_callback_info info);
 #endif

@@ -8,7 +8,9 @@
  * Sums accumulate in double so long rows (50k-entry vocabularies) keep float32 accuracy.
  */
 #include <math.h>
+#include <stdlib.h>
 #include "common.h"
+#include "fastmath.h"
 
 typedef struct {
   const float* x;
@@ -20,41 +22,50 @@ typedef struct {
   int mode; /* 0 softmax, 1 log-softmax, 2 cross-entropy */
 } rows_ctx;
 
+/* Sum with 16 float lanes (vectorises without -ffast-math), lanes combined in double. */
+static inline double lane_sum(const float* v, size_t n) {
+  float acc[16] = {0};
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    for (int l = 0; l < 16; l++) acc[l] += v[j + l];
+  double s = 0;
+  for (int l = 0; l < 16; l++) s += acc[l];
+  for (; j < n; j++) s += v[j];
+  return s;
+}
+
 static void rows_range(void* p, size_t begin, size_t end) {
   rows_ctx* c = (rows_ctx*)p;
   size_t n = c->cols;
+  /* Exponentials go to the output row (or scratch when there is none), in their own loop so it vectorises. */
+  float* scratch = c->out ? NULL : (float*)malloc(n * sizeof(float));
+  if (!c->out && !scratch) return;
   for (size_t r = begin; r < end; r++) {
     const float* x = c->x + r * n;
+    float* o = c->out ? c->out + r * n : scratch;
     float mx = -INFINITY;
     for (size_t j = 0; j < n; j++) mx = x[j] > mx ? x[j] : mx;
-    double sum = 0;
+    for (size_t j = 0; j < n; j++) o[j] = tk_expf(x[j] - mx);
+    double sum = lane_sum(o, n);
     if (c->mode == 0) {
-      float* o = c->out + r * n;
-      for (size_t j = 0; j < n; j++) {
-        float e = expf(x[j] - mx);
-        o[j] = e;
-        sum += e;
-      }
       float inv = (float)(1.0 / sum);
       for (size_t j = 0; j < n; j++) o[j] *= inv;
       continue;
     }
-    for (size_t j = 0; j < n; j++) sum += expf(x[j] - mx);
     float lse = mx + (float)log(sum);
     if (c->mode == 1) {
-      float* o = c->out + r * n;
       for (size_t j = 0; j < n; j++) o[j] = x[j] - lse;
       continue;
     }
     int32_t t = c->targets[r];
     c->losses[r] = lse - x[t];
     if (c->out) {
-      float* o = c->out + r * n;
-      float s = (float)c->scale;
-      for (size_t j = 0; j < n; j++) o[j] = s * expf(x[j] - lse);
-      o[t] -= s;
+      float s = (float)(c->scale / sum);
+      for (size_t j = 0; j < n; j++) o[j] *= s;
+      o[t] -= (float)c->scale;
     }
   }
+  free(scratch);
 }
 
 static napi_value run_rows(napi_env env, napi_callback_info info, int mode) {

@@ -8,6 +8,25 @@
 #include <cblas.h>
 #include "common.h"
 
+typedef struct {
+  const float *a, *b;
+  float* c;
+  const double *ao, *bo;
+  int m, n, k, lda, ldb, ta, tb;
+  float alpha, beta;
+  size_t csz;
+} gemm_ctx;
+
+static void gemm_batches(void* p, size_t begin, size_t end) {
+  gemm_ctx* g = (gemm_ctx*)p;
+  for (size_t i = begin; i < end; i++) {
+    const float* A = g->a + (size_t)(g->ao ? g->ao[i] : 0);
+    const float* B = g->b + (size_t)(g->bo ? g->bo[i] : 0);
+    cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans, g->tb ? CblasTrans : CblasNoTrans, g->m, g->n, g->k, g->alpha, A, g->lda, B,
+                g->ldb, g->beta, g->c + i * g->csz, g->n);
+  }
+}
+
 napi_value gemm_fn(napi_env env, napi_callback_info info) {
   size_t argc = 12;
   napi_value argv[12];
@@ -37,6 +56,16 @@ napi_value gemm_fn(napi_env env, napi_callback_info info) {
   if (csz == 0) return NULL;
   int lda = ta ? (int)m : (int)k;
   int ldb = tb ? (int)k : (int)n;
+  gemm_ctx g = {a, b, c, ao, bo, (int)m, (int)n, (int)k, lda, ldb, ta, tb, (float)alpha, (float)beta, csz};
+  /* Many small products (attention heads): one single-threaded SGEMM per batch entry, batches
+   * spread over the cores — OpenBLAS threads each small product poorly. */
+  if (batch >= 2 && k > 0 && (double)m * (double)n * (double)k < 4e6 && pool_threads() > 1) {
+    int saved = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    parallel_for(batch, 1, gemm_batches, &g);
+    openblas_set_num_threads(saved);
+    return NULL;
+  }
   for (size_t i = 0; i < batch; i++) {
     const float* A = a + (size_t)(ao ? ao[i] : 0);
     const float* B = b + (size_t)(bo ? bo[i] : 0);

@@ -21,8 +21,8 @@ export interface LoraOptions extends LoraSettings {
   init: 'default' | 'gaussian';
   /** Seed for A's init (and, with `dropoutSeed`, dropout masks). */
   seed: number;
-  /** Fresh seed for each dropout call while training (deterministic per step). */
-  dropoutSeed?: () => number;
+  /** Seed of a layer's dropout mask while training (deterministic per step, micro-batch and layer). */
+  dropoutSeed?: (path: string) => number;
   /** Whether dropout is active (training) right now. */
   isTraining?: () => boolean;
 }
@@ -73,7 +73,8 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
     const a = o.init === 'gaussian' ? gaussianA(o.r, slot.inFeatures, () => rng.normal()) : kaimingUniformA(o.r, slot.inFeatures, () => rng.uniform());
     const A = new Parameter(`${path}.lora_A.weight`, tf.tensor2d(a, [o.r, slot.inFeatures]), true);
     const B = new Parameter(`${path}.lora_B.weight`, tf.zeros([slot.outFeatures, o.r]), true);
-    const lora = new LoraLinear(slot.impl, slot.layout, A, B, o, o.dropoutSeed, o.isTraining);
+    const seed = o.dropoutSeed;
+    const lora = new LoraLinear(slot.impl, slot.layout, A, B, o, seed ? () => seed(path) : undefined, o.isTraining);
     model.replaceLinear(path, lora);
     layers.set(path, lora);
   }

@@ -62,7 +62,7 @@ export default definePlugin({
           modulesToSave: lora.modules_to_save,
           init: lora.init,
           seed: ctx.recipe.training.seed,
-          dropoutSeed: () => ctx.seeds.next(),
+          dropoutSeed: (path) => ctx.seeds.seedFor(path),
           isTraining: () => ctx.training.on,
         });
         if (lora.init_from) {

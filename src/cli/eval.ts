@@ -10,14 +10,15 @@ import { loadModel } from '../models/load.js';
 import { IGNORE_INDEX } from '../models/loss.js';
 
 const USAGE = `usage: tune eval --model DIR [--adapter DIR] --batch FILE.json [options]
-       tune eval RECIPE [--model DIR] [--adapter DIR] [--split val|train] [--metric loss|exact_match|all] [options]
+       tune eval RECIPE [--model DIR] [--adapter DIR] [--split val|train | --data FILE] [--metric loss|exact_match|all] [options]
 
 With --batch: the Hugging Face causal-LM loss of FILE.json, which holds "input_ids" ([batch][length]) and
 optionally "attention_mask" (1 = token, 0 = padding) and "labels" (-100 = ignored; default: input_ids
 with -100 on padding). The loss is the mean over all non-ignored tokens of the whole file.
 With RECIPE: the recipe's prepared dataset split (default val); loss and perplexity, and exact-match
 accuracy of greedy completions (prompt = tokens before the first trained label, e.g. Alpaca).
-The model defaults to the recipe's model.base.
+The model defaults to the recipe's model.base. --data FILE evaluates every row of FILE instead, read with
+the recipe's first dataset settings (format, template, fields) — e.g. a held-out test file.
 
   --batch-size N     rows per forward pass (default 8)
   --limit N          evaluate only the first N rows / examples
@@ -68,6 +69,7 @@ interface Flags {
   model?: string;
   adapter?: string;
   batch?: string;
+  data?: string;
   split: string;
   metric: string;
   limit?: number;
@@ -97,7 +99,10 @@ async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
     import('../data/collate.js'),
     import('../data/sources/hub-io.js'),
   ]);
-  const recipe = await loadRecipe(file, { cwd: io.cwd });
+  const loaded = await loadRecipe(file, { cwd: io.cwd });
+  const first = loaded.data.datasets[0];
+  // --data: the same format/template as the recipe's first dataset, every row, in file order.
+  const recipe = f.data !== undefined && first ? { ...loaded, data: { ...loaded.data, datasets: [{ ...first, path: resolve(io.cwd, f.data), path_kind: 'local' as const }], val_set_size: 0, shuffle: false } } : loaded;
   let modelDir = f.model !== undefined ? resolve(io.cwd, f.model) : recipe.model.base;
   if (modelDir === null || recipe.model.init === 'random') fail('CLI_USAGE', 'this recipe has no pretrained model.base; pass --model DIR (e.g. the run’s output folder)', { hint: USAGE });
   if (f.model === undefined && recipe.model.base_kind === 'hub') {
@@ -115,7 +120,7 @@ async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
     locate: fromRecipe.recipeLocator(recipe),
     hub: ioHubDatasetSource(recipe.model.offline ? { offline: true } : {}),
   });
-  let rows = f.split === 'val' ? prepared.val : prepared.train;
+  let rows = f.data !== undefined || f.split === 'train' ? prepared.train : prepared.val;
   if (rows.length === 0) fail('CLI_USAGE', `the recipe's ${f.split} split is empty`, { hint: f.split === 'val' ? 'set data.val_set_size in the recipe, or use --split train' : 'check data.datasets' });
   if (f.limit !== undefined) rows = rows.slice(0, f.limit);
   const model = await openModel(modelDir, f, io);
@@ -173,6 +178,7 @@ export const command: Command = {
           model: { type: 'string', short: 'm' },
           adapter: { type: 'string' },
           batch: { type: 'string' },
+          data: { type: 'string' },
           split: { type: 'string', default: 'val' },
           metric: { type: 'string', default: 'loss' },
           limit: { type: 'string' },
@@ -198,7 +204,7 @@ export const command: Command = {
       return n;
     };
     const f: Flags = { split: str('split') ?? 'val', metric: str('metric') ?? 'loss', batchSize: posInt('batch-size') ?? 8, backend: str('backend') ?? 'auto', format: str('format') ?? 'text' };
-    for (const k of ['model', 'adapter', 'batch'] as const) if (str(k) !== undefined) f[k] = str(k) as string;
+    for (const k of ['model', 'adapter', 'batch', 'data'] as const) if (str(k) !== undefined) f[k] = str(k) as string;
     const limit = posInt('limit');
     if (limit !== undefined) f.limit = limit;
     if (f.format !== 'text' && f.format !== 'json') fail('CLI_USAGE', '--format must be text or json', { found: f.format });

@@ -9,6 +9,7 @@ import { TuneError, diag, formatDiagnostics, isTuneError } from '../diagnostics/
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.js')).command,
+  plan: async () => (await import('./plan.js')).command,
   schema: async () => (await import('./schema.js')).command,
   init: async () => (await import('./init.js')).command,
   tokenize: async () => (await import('./tokenize.js')).command,

@@ -95,7 +95,7 @@ async function select(requested: BackendName, options: EngineOptions): Promise<E
     tried.push(...r.why);
   }
   if (requested === 'native' || requested === 'auto') {
-    const r = await activateNative();
+    const r = await activateNative(options.threads);
     if ('what' in r) {
       const reason = requested === 'auto' ? `auto: ${tried.length ? tried.join('; ') : 'preferred'}` : 'requested';
       return { backend: 'native', reason, message: `engine: ${r.what} — ${reason}` };

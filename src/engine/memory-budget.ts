@@ -14,10 +14,13 @@
  *                   checkpointing only each layer's input (4 · B·T·h · L) plus one layer's worth
  * - logits:         3 · 4 · B·T·V (logits, log-softmax, their gradient)
  * - reserve:        64 MiB the heap guard keeps free for XNNPACK and C++ scratch
- * The training-plan code may refine this; the heap guard catches what the estimate misses.
+ * The formula is src/plan/memory.ts's (`estimateTrainingMemory`, which also knows 4-bit weights, 8-bit
+ * optimizers, GQA, gated MLPs and LoRA); this is its float32 view without engine weight copies other
+ * than the wasm packing. The heap guard catches what the estimate misses.
  */
 import { wasmHeapError, WASM_HEAP_MAX_BYTES } from './wasm/heap-error.js';
 import { heapGuardSettings } from './wasm/heap-guard.js';
+import { estimateTrainingMemory } from '../plan/memory.js';
 
 /** Shapes and sizes of a run, as the planner knows them before loading anything. */
 export interface RunMemorySpec {
@@ -54,8 +57,6 @@ export interface RunMemoryEstimate {
   total: number;
 }
 
-const F32 = 4;
-
 /**
  * Estimate the bytes a training run keeps alive at its peak (see the module comment for the formula).
  *
@@ -65,23 +66,21 @@ const F32 = 4;
  * checkWasmBudget(est.total);
  */
 export function estimateRunBytes(spec: RunMemorySpec): RunMemoryEstimate {
-  const b = spec.microBatchSize;
-  const t = spec.sequenceLen;
+  // One estimator for the whole project: src/plan/memory.ts (this is its engine-level view).
   const h = spec.hiddenSize;
-  const f = spec.intermediateSize ?? 4 * h;
-  const tokens = b * t;
-  const perLayer = F32 * (tokens * (10 * h + 2 * f) + 2 * b * spec.numHeads * t * t);
-  const activations = spec.gradientCheckpointing
-    ? F32 * tokens * h * spec.numLayers + perLayer
-    : perLayer * spec.numLayers;
-  const weights = F32 * spec.params;
-  const packedWeights = (spec.backend ?? 'wasm') === 'wasm' ? F32 * (spec.matmulParams ?? spec.params) : 0;
-  const gradients = F32 * spec.trainableParams;
-  const optimizer = F32 * spec.trainableParams * (spec.optimizerStates ?? 2);
-  const logits = 3 * F32 * tokens * spec.vocabSize;
+  const est = estimateTrainingMemory({
+    dims: { layers: spec.numLayers, hidden: h, heads: spec.numHeads, kvHeads: spec.numHeads, headDim: h / spec.numHeads, intermediate: spec.intermediateSize ?? 4 * h, vocab: spec.vocabSize, mlpWideTensors: 2 },
+    params: { total: spec.params, trainable: spec.trainableParams, quantized: 0, matmul: spec.matmulParams ?? spec.params },
+    optimizer: { name: 'adamw', statesPerParam: spec.optimizerStates ?? 2 },
+    microBatchSize: spec.microBatchSize,
+    sequenceLen: spec.sequenceLen,
+    gradientCheckpointing: spec.gradientCheckpointing ?? false,
+    backend: spec.backend ?? 'wasm',
+    reserveBytes: heapGuardSettings().reserveBytes,
+  });
   const reserve = heapGuardSettings().reserveBytes;
-  const total = weights + packedWeights + gradients + optimizer + activations + logits + reserve;
-  return { weights, packedWeights, gradients, optimizer, activations, logits, reserve, total };
+  const { weights, packedWeights, gradients, optimizerState: optimizer, activations, logits } = est;
+  return { weights, packedWeights, gradients, optimizer, activations, logits, reserve, total: weights + packedWeights + gradients + optimizer + activations + logits + reserve };
 }
 
 /**

@@ -69,6 +69,7 @@ async function nextScores(model: CausalLM, input: number[], cache: ReturnType<Ca
   return Float32Array.from(data);
 }
 
+/** Generate up to `maxNewTokens` tokens after `promptIds` (see the file comment). */
 export async function generate(model: CausalLM, promptIds: readonly number[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const o = resolveGenerateOptions(options);
   if (promptIds.length === 0) fail('GENERATE_OPTION_INVALID', 'the prompt is empty', { hint: 'give at least one token (e.g. the BOS token)' });

@@ -79,6 +79,7 @@ export function readGenerationConfig(modelDir: string): GenerateOptions {
   return out;
 }
 
+/** Apply HF defaults and validate (GENERATE_OPTION_INVALID). */
 export function resolveGenerateOptions(o: GenerateOptions): ResolvedGenerateOptions {
   const r: ResolvedGenerateOptions = {
     maxNewTokens: o.maxNewTokens ?? 20,

@@ -56,8 +56,8 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   }
 }
 
-/** Read and parse `<dir>/config.json`. */
-export function readModelConfig(dir: string): ModelConfig {
+/** Read and parse `<dir>/config.json`, with `overrides` merged over its top-level keys (a recipe's `model.config`). */
+export function readModelConfig(dir: string, overrides: Record<string, unknown> = {}): ModelConfig {
   const file = join(dir, 'config.json');
   if (!existsSync(file)) fail('MODEL_CONFIG_MISSING', `no config.json in ${dir}`, { file, hint: 'point --model at a Hugging Face model folder' });
   let json: unknown;
@@ -66,6 +66,7 @@ export function readModelConfig(dir: string): ModelConfig {
   } catch (e) {
     fail('MODEL_CONFIG_INVALID', `config.json is not valid JSON: ${(e as Error).message}`, { file });
   }
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) json = { ...(json as Record<string, unknown>), ...overrides };
   return parseModelConfig(json, file);
 }
 

@@ -7,16 +7,15 @@
  * const logits = model.forward([[1, 2, 3]]);            // [1, 3, vocab]
  * for (const m of model.modules()) if (m.kind === 'linear') console.log(m.path, m.layout);
  */
-import { tf } from '../engine/index.js';
+import { checkpoint, tf } from '../engine/index.js';
 import { fail } from '../diagnostics/index.js';
 import type { HostTensor } from '../io/safetensors/index.js';
 import type { ModelConfig } from './catalog.js';
-import { maxPositionsOf } from './catalog.js';
 import { DenseLinear, type LinearImpl, LinearSlot } from './layers/linear.js';
 import { KVCache } from './layers/kv-cache.js';
-import { buildAttentionMask } from './layers/mask.js';
-import { Parameter } from './layers/parameter.js';
-import { TransposeCache } from './layers/transpose-cache.js';
+import { type ForwardContext, buildForwardContext } from './forward-context.js';
+import { Parameter, withParameterValues } from './layers/parameter.js';
+import { TransposeCache, frozenMatMulT } from './layers/transpose-cache.js';
 import type { ModelCatalog, ModuleInfo } from './types.js';
 
 /** Inputs beyond the token ids. All host arrays; rows are batch entries. */
@@ -34,24 +33,15 @@ export interface ForwardOptions {
 /** Which parameters become trainable `tf.Variable`s (default: none — inference). */
 export type TrainableSpec = boolean | ((name: string) => boolean);
 
-/** Per-forward facts shared by all layers. */
-export interface ForwardContext {
-  batch: number;
-  length: number;
-  pastLength: number;
-  positions: number[][];
-  cache: KVCache | null;
-  /** `[B][past + T]` padding mask (all ones when none was given). */
-  keyMask(): number[][];
-  /** Additive mask for a given sliding window (null = none); memoized per window. */
-  mask(window?: number | null): tf.Tensor | null;
-}
-
+/** A causal language model: parameters, Linear slots, forward pass, LM head, KV cache. */
 export abstract class CausalLM {
   protected readonly params = new Map<string, Parameter>();
   protected readonly slots = new Map<string, LinearSlot>();
   private readonly headT = new TransposeCache();
   private cacheTransposed = true;
+  private gradientCheckpointing = false;
+  /** Constants of the last checkpointed forward, freed when the next forward starts (its backward is done). */
+  private deferred: tf.Tensor[] = [];
 
   constructor(
     readonly config: ModelConfig,
@@ -77,6 +67,29 @@ export abstract class CausalLM {
 
   /** The transformer body: token ids `[B, T]` → final normed hidden states `[B, T, hidden]`. */
   protected abstract hidden(ids: tf.Tensor2D, ctx: ForwardContext): tf.Tensor;
+
+  /** Name prefix of layer `i`'s parameters, e.g. `model.layers.3.`. */
+  protected abstract layerPrefix(i: number): string;
+
+  /**
+   * Activation checkpointing (HF `gradient_checkpointing_enable`): each transformer layer keeps only
+   * its input during the forward pass and is recomputed in the backward pass. Off by default; it has
+   * no effect with a KV cache (inference).
+   */
+  setGradientCheckpointing(enabled: boolean): void {
+    this.gradientCheckpointing = enabled;
+  }
+
+  /** Run one transformer layer, checkpointed when enabled (subclasses route every layer through here). */
+  protected layer(i: number, x: tf.Tensor, ctx: ForwardContext, body: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+    if (!this.gradientCheckpointing || ctx.cache) return body(x);
+    const prefix = this.layerPrefix(i);
+    const params = this.namedParameters()
+      .filter(([n, p]) => p.trainable && n.startsWith(prefix))
+      .map(([, p]) => p);
+    const block = checkpoint((xi: tf.Tensor, ...vs: tf.Tensor[]) => withParameterValues(new Map(params.map((p, k) => [p, vs[k] as tf.Tensor])), () => body(xi)));
+    return block(x, ...params.map((p) => p.value));
+  }
 
   /** Number of transformer layers (KV cache size). */
   abstract get numLayers(): number;
@@ -162,14 +175,22 @@ export abstract class CausalLM {
 
   /** Final hidden states `[B, T, hidden]` (for a fused loss that avoids full logits). */
   forwardHidden(inputIds: number[][], opts: ForwardOptions = {}): tf.Tensor {
+    tf.dispose(this.deferred);
+    this.deferred = [];
     const ctx = this.context(inputIds, opts);
     const ids = tf.tensor2d(inputIds.flat(), [ctx.batch, ctx.length], 'int32');
     try {
       return tf.tidy(() => this.hidden(ids, ctx));
     } finally {
       ids.dispose();
-      disposeMasks(ctx);
+      const masks = ctx.ownedMasks();
+      if (this.checkpointing(ctx)) this.deferred.push(...masks);
+      else tf.dispose(masks);
     }
+  }
+
+  private checkpointing(ctx: { cache: KVCache | null }): boolean {
+    return this.gradientCheckpointing && ctx.cache === null;
   }
 
   /** hidden `[..., d]` → logits `[..., vocab]`, through the tied embedding or `lm_head`. */
@@ -182,68 +203,27 @@ export abstract class CausalLM {
     return tf.tidy(() => {
       const d = h.shape[h.rank - 1] as number;
       const h2 = tf.reshape(h, [-1, d]);
-      const y = prm.trainable || !this.cacheTransposed ? tf.matMul(h2, w, false, true) : tf.matMul(h2, this.headT.get(w));
+      const y = prm.trainable || !this.cacheTransposed ? tf.matMul(h2, w, false, true) : frozenMatMulT(h2, w, this.headT.get(w));
       return tf.reshape(y, [...h.shape.slice(0, -1), w.shape[0] as number]);
     });
   }
 
   private context(inputIds: number[][], opts: ForwardOptions): ForwardContext {
-    const B = inputIds.length;
-    const T = inputIds[0]?.length ?? 0;
-    if (B === 0 || T === 0) fail('MODEL_INPUT_INVALID', 'input_ids must be a non-empty [batch][length] array');
-    const vocab = this.config.vocabSize;
-    for (const row of inputIds) {
-      if (row.length !== T) fail('MODEL_INPUT_INVALID', 'all rows of input_ids must have the same length', { expected: String(T), found: String(row.length) });
-      for (const id of row) if (!Number.isInteger(id) || id < 0 || id >= vocab) fail('MODEL_INPUT_INVALID', `token id ${id} is outside the vocabulary [0, ${vocab})`);
-    }
-    const cache = opts.cache ?? null;
-    const past = cache?.length ?? 0;
-    const positions = opts.positionIds ?? inputIds.map(() => Array.from({ length: T }, (_, t) => past + t));
-    checkRows('attention_mask', opts.attentionMask, B, past + T);
-    checkRows('position_ids', opts.positionIds, B, T);
-    checkRows('segment_ids', opts.segmentIds, B, past + T);
-    const maxPos = maxPositionsOf(this.config);
-    if (this.config.modelType === 'gpt2') {
-      for (const row of positions) for (const p of row) if (p < 0 || p >= maxPos) fail('MODEL_INPUT_INVALID', `position ${p} is beyond n_positions (${maxPos})`, { hint: 'shorten the sequence or max_new_tokens' });
-    }
-    const masks = new Map<number | null, tf.Tensor | null>();
-    const ctx: ForwardContext & { masks: typeof masks } = {
-      batch: B,
-      length: T,
-      pastLength: past,
-      positions,
-      cache,
-      masks,
-      keyMask: () => opts.attentionMask ?? inputIds.map(() => new Array<number>(past + T).fill(1)),
-      mask: (window: number | null = null) => {
-        if (!masks.has(window)) {
-          const m = tf.keep(buildAttentionMask({ batch: B, queryLength: T, pastLength: past, attentionMask: opts.attentionMask, segmentIds: opts.segmentIds, slidingWindow: window }) ?? tf.scalar(0));
-          masks.set(window, m.rank === 0 ? (m.dispose(), null) : m);
-        }
-        return masks.get(window) ?? null;
-      },
-    };
-    return ctx;
+    return buildForwardContext(this.config, inputIds, opts, (t) => {
+      if (this.checkpointing({ cache: opts.cache ?? null })) this.deferred.push(tf.keep(t));
+    });
   }
 
   /** Release every tensor of the model. */
   dispose(): void {
+    tf.dispose(this.deferred);
+    this.deferred = [];
     this.headT.dispose();
     for (const prm of this.params.values()) prm.dispose();
     for (const slot of this.slots.values()) slot.impl.dispose();
     this.params.clear();
     this.slots.clear();
   }
-}
-
-function disposeMasks(ctx: ForwardContext): void {
-  const masks = (ctx as ForwardContext & { masks: Map<number | null, tf.Tensor | null> }).masks;
-  for (const m of masks.values()) m?.dispose();
-}
-
-function checkRows(name: string, rows: number[][] | undefined, B: number, n: number): void {
-  if (!rows) return;
-  if (rows.length !== B || rows.some((r) => r.length !== n)) fail('MODEL_INPUT_INVALID', `${name} must be [${B}][${n}]`, { found: `[${rows.length}][${rows[0]?.length ?? 0}]` });
 }
 
 function hostData(weights: ReadonlyMap<string, HostTensor>, name: string, shape: number[]): Float32Array {

@@ -4,6 +4,7 @@
  */
 import { fail } from '../diagnostics/index.js';
 
+/** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
 
 /** Reads fields of one JSON object, with defaults for absent or null values (HF semantics). */
@@ -94,6 +95,7 @@ export interface SpecialIds {
   padTokenId: number | null;
 }
 
+/** bos / eos / pad ids: an absent key takes the family default, an explicit null means none. */
 export function readSpecialIds(r: ConfigReader, defaults: { bos: number | null; eos: number | null }): SpecialIds {
   // An explicit null means "none"; only an absent key takes the architecture's default.
   const bos = 'bos_token_id' in r.json ? r.optInt('bos_token_id') : defaults.bos;

@@ -2,10 +2,11 @@
 export * from './types.js';
 export * from './catalog.js';
 export { CausalLM, type ForwardOptions, type TrainableSpec } from './causal-lm.js';
+export type { ForwardContext } from './forward-context.js';
 export { LinearSlot, DenseLinear, denseApply, type LinearImpl, type LinearShape } from './layers/linear.js';
 export { Parameter } from './layers/parameter.js';
 export { KVCache } from './layers/kv-cache.js';
-export { causalLmLoss, tokenLossGrid, IGNORE_INDEX, type LossResult, type LossOptions } from './loss.js';
+export { causalLmLoss, causalLmLossFromHidden, lossTargets, tokenLossGrid, IGNORE_INDEX, type LossResult, type LossOptions } from './loss.js';
 export { loadModel, loadModelWithInfo, randomModel, type LoadOptions } from './load.js';
 export { buildModel, MODEL_REGISTRY } from './registry.js';
 export { randomWeights } from './init.js';

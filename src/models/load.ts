@@ -17,6 +17,8 @@ export interface LoadOptions {
   trainable?: TrainableSpec;
   /** PEFT adapter folder merged into the base weights before building. */
   adapter?: string;
+  /** Keys merged over config.json before parsing (a recipe's `model.config`). */
+  configOverrides?: Record<string, unknown>;
 }
 
 export interface LoadedModel {
@@ -31,7 +33,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Ca
 }
 
 export async function loadModelWithInfo(dir: string, opts: LoadOptions = {}): Promise<LoadedModel> {
-  const config = readModelConfig(dir);
+  const config = readModelConfig(dir, opts.configOverrides);
   const catalog = modelCatalog(config);
   const { weights, unexpected } = normalizeWeightNames(await readCheckpoint(dir), catalog);
   if (opts.adapter !== undefined) await mergeAdapter(weights, opts.adapter, catalog);

@@ -9,6 +9,7 @@
  */
 import { tf } from '../engine/index.js';
 import { fail } from '../diagnostics/index.js';
+import type { CausalLM } from './causal-lm.js';
 
 export const IGNORE_INDEX = -100;
 
@@ -59,14 +60,42 @@ export function causalLmLoss(logits: tf.Tensor, labels: number[][], opts: LossOp
       // HF returns NaN (0/0) for an all-ignored batch; a zero keeps accumulation sane and is flagged by count.
       return [tf.mul(tf.sum(logits), 0) as tf.Scalar, tf.zeros([0]) as tf.Tensor1D];
     }
-    const selected = tf.gather(tf.reshape(logits, [B * T, V]), tf.tensor1d(rows, 'int32'));
-    const logp = tf.logSoftmax(selected);
-    // gatherNd's gradient is a scatter (no segment sum over count·V entries).
-    const picked = tf.gatherND(logp, tf.tensor2d(targets.flatMap((y, i) => [i, y]), [count, 2], 'int32'));
-    const per = tf.neg(picked) as tf.Tensor1D;
-    return [tf.div(tf.sum(per), denom) as tf.Scalar, per];
+    const selected = selectRows(tf.reshape(logits, [B * T, V]), rows);
+    return pickLabels(selected, targets, denom);
   });
   return { loss, tokenLosses, positions, count };
+}
+
+/**
+ * The same loss from final hidden states `[B, T, d]`: only the rows that carry a label go through the
+ * LM head, so prompt and padding positions never materialise vocabulary-sized logits (training path).
+ */
+export function causalLmLossFromHidden(model: Pick<CausalLM, 'lmHead' | 'config'>, hidden: tf.Tensor, labels: number[][], opts: LossOptions = {}): LossResult {
+  const [B, T, D] = hidden.shape as [number, number, number];
+  if (labels.length !== B || labels.some((r) => r.length !== T)) fail('MODEL_INPUT_INVALID', `labels must be [${B}][${T}] like the hidden states`);
+  const { rows, targets, positions } = lossTargets(labels, model.config.vocabSize);
+  const count = rows.length;
+  const denom = opts.numItemsInBatch ?? count;
+  const [loss, tokenLosses] = tf.tidy(() => {
+    if (count === 0) return [tf.mul(tf.sum(hidden), 0) as tf.Scalar, tf.zeros([0]) as tf.Tensor1D];
+    const logits = model.lmHead(selectRows(tf.reshape(hidden, [B * T, D]), rows));
+    return pickLabels(logits, targets, denom);
+  });
+  return { loss, tokenLosses, positions, count };
+}
+
+/** Rows of a 2-D tensor by index; gatherNd so the gradient is a scatter on every backend. */
+function selectRows(x: tf.Tensor, rows: number[]): tf.Tensor {
+  return tf.gatherND(x, tf.tensor2d(rows, [rows.length, 1], 'int32'));
+}
+
+/** −log softmax(logits)[i, targets[i]] per row, and their sum / denom. */
+function pickLabels(selected: tf.Tensor, targets: number[], denom: number): [tf.Scalar, tf.Tensor1D] {
+  const logp = tf.logSoftmax(selected);
+  // gatherNd's gradient is a scatter (no segment sum over count·V entries).
+  const picked = tf.gatherND(logp, tf.tensor2d(targets.flatMap((y, i) => [i, y]), [targets.length, 2], 'int32'));
+  const per = tf.neg(picked) as tf.Tensor1D;
+  return [tf.div(tf.sum(per), denom) as tf.Scalar, per];
 }
 
 /** Per-token losses as a `[B][T−1]` grid with null where the label is ignored (golden-file layout). */

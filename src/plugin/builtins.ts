@@ -6,6 +6,7 @@ import type { DatasetFormat } from '../data/format.js';
 import { builtinFormats } from '../data/builtin-formats.js';
 import type { ResolvedRecipe } from '../recipe/index.js';
 import lora from '../../plugins/lora/index.js';
+import qlora from '../../plugins/qlora/index.js';
 import full from '../../plugins/full/index.js';
 import optimizers from '../../plugins/optimizers/index.js';
 import metricsJsonl from '../../plugins/metrics-jsonl/index.js';
@@ -26,14 +27,15 @@ type AnyPlugin = Plugin<never, TunePluginHooks>;
 
 /** Every first-party plugin by name (what a recipe's `plugins:` may name directly). */
 export function builtinPlugins(): Map<string, AnyPlugin> {
-  const list: AnyPlugin[] = [...[...builtinFormats().values()].map(formatPlugin), lora, full, optimizers, metricsJsonl, tensorboard] as AnyPlugin[];
+  const list: AnyPlugin[] = [...[...builtinFormats().values()].map(formatPlugin), qlora, lora, full, optimizers, metricsJsonl, tensorboard] as AnyPlugin[];
   return new Map(list.map((p) => [p.name, p]));
 }
 
 /** The first-party plugins a recipe uses implicitly, in hook order. */
 export function implicitPlugins(recipe: ResolvedRecipe): string[] {
   const names = [...builtinFormats().keys()].map((f) => `format-${f}`);
-  names.push('lora', 'full', 'optimizers');
+  // qlora quantizes the base before lora wraps it: order matters for the sequential prepareModel hook.
+  names.push('qlora', 'lora', 'full', 'optimizers');
   if (recipe.logging.jsonl) names.push('metrics-jsonl');
   if (recipe.logging.tensorboard) names.push('tensorboard');
   return names;

@@ -16,7 +16,7 @@ export { compressAbsmax, decompressAbsmax, float32Mean, NESTED_BLOCKSIZE } from 
 export type { NestedAbsmax } from './double-quant.js';
 export { quantizeWeight, dequantizeWeight, stateAbsmax, quantizedBytes } from './quant-state.js';
 export type { QuantState, NestedQuantState, Quantized4bit, QuantDtype, QuantizeWeightOptions } from './quant-state.js';
-export { quantizedToTensors, quantizedFromTensors, hasQuantizedWeight, quantStateJson } from './state-dict.js';
+export { quantizedToTensors, quantizedFromTensors, hasQuantizedWeight, quantStateJson, extractQuantizedWeights } from './state-dict.js';
 export { parseQuantizationConfig, quantizationConfigJson } from './quantization-config.js';
 export type { BnbQuantizationConfig } from './quantization-config.js';
 export { Nf4Linear, expand4bit } from './nf4-linear.js';

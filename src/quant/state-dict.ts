@@ -128,3 +128,22 @@ export function quantizedFromTensors(tensors: ReadonlyMap<string, HostTensor>, p
     state: { ...base, absmax: absmaxT.data as Uint8Array, offset: Math.fround(offset), state2: { absmax: absmax2, code: code2, blocksize: nb2, dtype: 'float32' } },
   };
 }
+
+/**
+ * Split a loaded checkpoint into its 4-bit weights (by module path, e.g.
+ * `model.layers.0.self_attn.q_proj`) and every other tensor (norms, embeddings, biases, unquantized
+ * modules such as `lm_head`), as transformers does when it loads a pre-quantized model.
+ */
+export function extractQuantizedWeights(tensors: ReadonlyMap<string, HostTensor>, file?: string): { quantized: Map<string, Quantized4bit>; rest: Map<string, HostTensor> } {
+  const quantized = new Map<string, Quantized4bit>();
+  const owned = new Set<string>();
+  for (const key of tensors.keys()) {
+    const m = /^(.*)\.weight\.quant_state\.bitsandbytes__(?:nf4|fp4)$/.exec(key);
+    if (!m) continue;
+    const path = m[1] as string;
+    quantized.set(path, quantizedFromTensors(tensors, `${path}.`, file));
+    for (const k of quantizedToTensors(`${path}.`, quantized.get(path) as Quantized4bit).keys()) owned.add(k);
+  }
+  const rest = new Map([...tensors].filter(([k]) => !owned.has(k)));
+  return { quantized, rest };
+}

@@ -52,6 +52,7 @@ export async function saveCheckpoint(outputDir: string, c: CheckpointContent): P
     await saveSafetensors(join(tmp, WEIGHTS_FILE), c.weights);
     const opt = new Map<string, HostTensor>();
     for (const [k, v] of c.optimizer.slots) opt.set(k, { dtype: 'F32', shape: v.shape, data: v.data });
+    for (const [k, v] of c.optimizer.bytes ?? []) opt.set(k, { dtype: 'U8', shape: v.shape, data: v.data });
     await saveSafetensors(join(tmp, OPTIMIZER_FILE), opt, { optimizer_step: String(c.optimizer.step) });
     for (const [name, data] of c.extraFiles ?? []) await writeFile(join(tmp, name), data);
     await writeFile(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(c.state, null, 2)}\n`);
@@ -115,6 +116,10 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointContent> {
   const weights = await loadSafetensors(join(dir, WEIGHTS_FILE));
   const opt = await loadSafetensors(join(dir, OPTIMIZER_FILE));
   const slots: OptimizerState['slots'] = new Map();
-  for (const [k, v] of opt) slots.set(k, { shape: v.shape, data: v.data as Float32Array });
-  return { state, weights, optimizer: { step: state.optimizer.step, slots } };
+  const bytes: NonNullable<OptimizerState['bytes']> = new Map();
+  for (const [k, v] of opt) {
+    if (v.data instanceof Uint8Array) bytes.set(k, { shape: v.shape, data: v.data });
+    else slots.set(k, { shape: v.shape, data: v.data as Float32Array });
+  }
+  return { state, weights, optimizer: { step: state.optimizer.step, slots, ...(bytes.size ? { bytes } : {}) } };
 }

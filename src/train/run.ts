@@ -98,10 +98,10 @@ function pluginRefs(recipe: ResolvedRecipe): PluginRef[] {
     refs.push({
       use: p.path ?? p.use,
       options: p.options,
-      ...(at.file && at.line !== undefined ? { at: { file: at.file, line: at.line, col: at.col ?? 1 } } : {}),
+      ...(at.file && at.line !== undefined ? { at: { file: at.file, line: at.line, col: at.col ?? 1, ...(at.source !== undefined ? { source: at.source } : {}) } } : {}),
       locateOption: (ptr) => {
         const l = locateInRecipe(recipe, `${p.pointer}${ptr}`, 'value');
-        return l.file && l.line !== undefined ? { file: l.file, line: l.line, col: l.col ?? 1 } : undefined;
+        return l.file && l.line !== undefined ? { file: l.file, line: l.line, col: l.col ?? 1, ...(l.source !== undefined ? { source: l.source } : {}) } : undefined;
       },
     });
   });
@@ -173,6 +173,7 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
     log,
   };
   const model = ((await driver.hookSequential('prepareModel', built.model, ctx)) as CausalLM | undefined) ?? built.model;
+  model.setGradientCheckpointing(recipe.training.gradient_checkpointing);
   ctx.model = model;
   const groups = paramGroups(model, recipe.optimizer.weight_decay);
   const trainable = groups.reduce((n, g) => n + g.params.reduce((m, p) => m + p.variable.size, 0), 0);
@@ -273,6 +274,7 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
         ctx.training.on = on;
       },
       beginStep: (step) => seeds.beginStep(step),
+      beginMicroBatch: (i) => seeds.beginMicroBatch(i),
       checkpoint: saveState,
       stopRequested: () => stop || (o.stopAfterSteps !== undefined && ++stepsThisRun >= o.stopAfterSteps),
       ...(start ? { start } : {}),

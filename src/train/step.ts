@@ -1,6 +1,6 @@
 import { tf } from '../engine/index.js';
 import type { CausalLM } from '../models/causal-lm.js';
-import { causalLmLoss } from '../models/loss.js';
+import { causalLmLossFromHidden } from '../models/loss.js';
 import { type Batch, countLossTokens } from './batch.js';
 
 export interface StepResult {
@@ -25,18 +25,22 @@ export function forwardOptions(b: Batch): Parameters<CausalLM['forward']>[1] {
  * loss is divided by the token count of the WHOLE accumulated batch (HF `num_items_in_batch`), so
  * accumulation over k micro-batches equals one big batch exactly, however the tokens are spread.
  */
-export function accumulateGradients(model: CausalLM, params: readonly { name: string; variable: tf.Variable }[], micro: readonly Batch[]): StepResult {
+export function accumulateGradients(
+  model: CausalLM,
+  params: readonly { name: string; variable: tf.Variable }[],
+  micro: readonly Batch[],
+  beginMicroBatch?: (i: number) => void,
+): StepResult {
   const total = micro.reduce((n, b) => n + countLossTokens(b.labels), 0);
   const grads = new Map<string, tf.Tensor>();
   let loss = 0;
   const vars = params.map((p) => p.variable);
   const nameOf = new Map(params.map((p) => [p.variable.name, p.name]));
-  for (const b of micro) {
+  for (const [i, b] of micro.entries()) {
     if (countLossTokens(b.labels) === 0) continue;
-    const { value, grads: g } = tf.variableGrads(() => {
-      const logits = model.forward(b.input_ids, forwardOptions(b));
-      return causalLmLoss(logits, b.labels, { numItemsInBatch: Math.max(1, total) }).loss;
-    }, vars);
+    beginMicroBatch?.(i);
+    // The head runs only on positions that carry a label (prompt tokens of Alpaca rows do not).
+    const { value, grads: g } = tf.variableGrads(() => causalLmLossFromHidden(model, model.forwardHidden(b.input_ids, forwardOptions(b)), b.labels, { numItemsInBatch: Math.max(1, total) }).loss, vars);
     loss += (value.dataSync() as Float32Array)[0] as number;
     value.dispose();
     for (const [varName, t] of Object.entries(g)) {
@@ -59,10 +63,7 @@ export function evaluateLoss(model: CausalLM, batches: readonly Batch[]): { loss
   for (const b of batches) {
     const n = countLossTokens(b.labels);
     if (n === 0) continue;
-    const s = tf.tidy(() => {
-      const logits = model.forward(b.input_ids, forwardOptions(b));
-      return causalLmLoss(logits, b.labels, { numItemsInBatch: 1 }).loss;
-    });
+    const s = tf.tidy(() => causalLmLossFromHidden(model, model.forwardHidden(b.input_ids, forwardOptions(b)), b.labels, { numItemsInBatch: 1 }).loss);
     sum += (s.dataSync() as Float32Array)[0] as number;
     s.dispose();
     tokens += n;

@@ -37,6 +37,8 @@ export interface TrainerOptions<E> {
   setTraining(on: boolean): void;
   /** Called before each optimizer step with its 0-based index (re-seeds per-step randomness). */
   beginStep?(step: number): void;
+  /** Called before each micro-batch of a step. */
+  beginMicroBatch?(i: number): void;
   /** Persist a checkpoint of the current state; resolves to its folder. */
   checkpoint(state: LoopState): Promise<string>;
   /** Set by a signal handler; the loop stops after the current step and checkpoints. */
@@ -89,7 +91,7 @@ export async function train<E>(o: TrainerOptions<E>): Promise<TrainResult> {
     const { micro, next, epochProgress } = o.sampler.step(state.position);
     o.beginStep?.(state.step);
     const lr = o.baseLr * lrLambda(o.schedule, state.step);
-    const { loss, grads } = accumulateGradients(o.model, params, micro);
+    const { loss, grads } = accumulateGradients(o.model, params, micro, o.beginMicroBatch?.bind(o));
     if (!Number.isFinite(loss)) {
       tf.dispose([...grads.values()]);
       const dir = await o.checkpoint(state);

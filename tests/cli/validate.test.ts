@@ -19,7 +19,8 @@ describe('tune validate', () => {
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '');
     assert.match(r.out, /^ok recipes\/bloom-6b4-full\.yaml$/m);
-    assert.match(r.out, /^8 of 8 recipes valid$/m);
+    const shipped = r.out.match(/^(\d+) of (\d+) recipes valid$/m);
+    assert.ok(shipped && shipped[1] === shipped[2] && Number(shipped[1]) >= 9, r.out);
   });
 
   it('exits 1 and prints file:line:col: error CODE message, a code frame and a did-you-mean hint', async () => {
@@ -127,6 +128,7 @@ describe('tune validate', () => {
     });
     assert.doesNotMatch(child.stderr, /TFJS_LOADED|INTERNAL/, child.stderr);
     assert.equal(child.status, 1, child.stderr);
-    assert.match(child.stdout, /8 of 9 recipes valid/);
+    const counts = child.stdout.match(/(\d+) of (\d+) recipes valid/);
+    assert.ok(counts && Number(counts[1]) === Number(counts[2]) - 1, child.stdout);
   });
 });

@@ -6,6 +6,10 @@ import { initEngine, tf, type BackendName } from '../../src/engine/index.js';
 import { batchMatMulConfig } from '../../src/engine/kernels/batch-mat-mul.js';
 import { fusedMatMulConfig } from '../../src/engine/kernels/fused-mat-mul.js';
 import { unsortedSegmentSumConfig } from '../../src/engine/kernels/unsorted-segment-sum.js';
+import { loadNativeAddon } from '../../src/engine/native/addon.js';
+
+/** `auto` prefers the native addon when it is built (tests/engine/native covers that path). */
+const AUTO_LOCAL = loadNativeAddon().addon ? 'native' : 'wasm';
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<{ found?: string; hint?: string; expected?: string }> {
   try {
@@ -25,10 +29,11 @@ describe('engine: backend selection', () => {
 
   it('auto falls back to wasm when neither tfjs-node package is installed, and says why', async () => {
     const info = await initEngine('auto');
-    assert.equal(info.backend, 'wasm');
-    assert.equal(tf.getBackend(), 'wasm');
+    assert.equal(info.backend, AUTO_LOCAL);
+    assert.equal(tf.getBackend(), AUTO_LOCAL);
     assert.equal(info.reason, 'auto: @tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed');
-    assert.match(info.message, /^engine: wasm \(XNNPACK, SIMD, 1 thread\) — auto: @tensorflow\/tfjs-node-gpu not installed/);
+    const what = AUTO_LOCAL === 'native' ? 'native \\(cpu tensors \\+ OpenBLAS [^)]*\\)' : 'wasm \\(XNNPACK, SIMD, 1 thread\\)';
+    assert.match(info.message, new RegExp(`^engine: ${what} — auto: @tensorflow/tfjs-node-gpu not installed`));
   });
 
   it('requested tensorflow without the package fails with ENGINE_BACKEND_UNAVAILABLE', async () => {
@@ -45,7 +50,7 @@ describe('engine: backend selection', () => {
     const d = await rejectsWith(initEngine('tensorflow', { importOptional }), 'ENGINE_BACKEND_UNAVAILABLE');
     assert.equal(d.found, '@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node failed to load (The specified module could not be loaded.)');
     const info = await initEngine('auto', { importOptional });
-    assert.equal(info.backend, 'wasm');
+    assert.equal(info.backend, AUTO_LOCAL);
     assert.match(info.reason, /tfjs-node failed to load/);
   });
 
@@ -76,7 +81,7 @@ describe('engine: backend selection', () => {
 
   it('rejects an unknown backend name with ENGINE_UNKNOWN_BACKEND', async () => {
     const d = await rejectsWith(initEngine('webgpu' as BackendName), 'ENGINE_UNKNOWN_BACKEND');
-    assert.equal(d.expected, 'auto, tensorflow, wasm, cpu');
+    assert.equal(d.expected, 'auto, tensorflow, native, wasm, cpu');
   });
 
   it('is idempotent and switches between wasm and cpu in one process', async () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { generate } from '../../src/generate/index.js';
 import { evaluateExactMatch, promptTarget } from '../../src/generate/evaluate.js';
 import { type CausalLM, loadModel } from '../../src/models/index.js';
+import { tf } from '../../src/engine/index.js';
 import { describeOnBackends } from '../helpers/backends.js';
 import { generationGolden, modelDir } from '../models/parity-fixture.js';
 
@@ -25,6 +26,14 @@ describeOnBackends('generate: stopping and sampling', () => {
     const r = await generate(model, g.prompt_ids, { maxNewTokens: 8, stopStrings: ['<56>'], decode: (ids) => ids.map((i) => `<${i}>`).join('') });
     assert.deepEqual(r.tokens, [326, 375, 362, 56]);
     assert.equal(r.finishReason, 'stop_string');
+  });
+
+  it('leaves no tensors behind (cache and logits are released)', async () => {
+    await generate(model, g.prompt_ids, { maxNewTokens: 3 });
+    const before = tf.memory().numTensors;
+    await generate(model, g.prompt_ids, { maxNewTokens: 5 });
+    await generate(model, g.prompt_ids, { maxNewTokens: 5, useCache: false, doSample: true, seed: 1 });
+    assert.equal(tf.memory().numTensors, before);
   });
 
   it('max_new_tokens 0 generates nothing', async () => {

@@ -1,6 +1,7 @@
 /**
- * Run numeric tests on every engine backend this machine has: each suite runs once on wasm and once
- * on cpu in the same mocha process (initEngine switches; it is cheap once a backend is initialised).
+ * Run numeric tests on every engine backend this machine has: each suite runs once on wasm, once on
+ * cpu and, when the native addon is built, once on native, in the same mocha process (initEngine
+ * switches; it is cheap once a backend is initialised).
  *
  * @example
  * describeOnBackends('rms norm', (backend) => {
@@ -8,9 +9,10 @@
  * });
  */
 import { initEngine, memoryStats, type ActiveBackend } from '../../src/engine/index.js';
+import { loadNativeAddon } from '../../src/engine/native/addon.js';
 
 /** The backends every numeric test runs on. */
-export const TEST_BACKENDS: readonly ActiveBackend[] = ['wasm', 'cpu'];
+export const TEST_BACKENDS: readonly ActiveBackend[] = ['wasm', 'cpu', ...(loadNativeAddon().addon ? (['native'] as const) : [])];
 
 async function activate(backend: ActiveBackend): Promise<void> {
   const info = await initEngine(backend);

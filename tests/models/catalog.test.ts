@@ -21,6 +21,13 @@ describe('model configs and catalogue (TensorFlow-free)', () => {
     assert.equal(m.eosTokenId, null);
   });
 
+  it('config overrides (a recipe model.config) merge over config.json', () => {
+    const c = readModelConfig(modelDir('llama'), { rope_theta: 500000, tie_word_embeddings: false });
+    if (c.modelType !== 'llama') return assert.fail();
+    assert.equal(c.ropeTheta, 500000);
+    assert.equal(modelCatalog(c).parameters.at(-1)?.name, 'lm_head.weight');
+  });
+
   it('parameter counts equal HF num_parameters()', () => {
     // manifest.models.gpt2.num_parameters
     assert.equal(countParameters(modelCatalog(readModelConfig(modelDir('gpt2')))), 1635744);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { tf } from '../../src/engine/index.js';
 import { TuneError } from '../../src/diagnostics/index.js';
-import { type CausalLM, DenseLinear, type LinearImpl, type Parameter, loadModel, parseModelConfig, randomModel, readModelConfig } from '../../src/models/index.js';
+import { type CausalLM, DenseLinear, type LinearImpl, type Parameter, buildModel, loadModel, modelCatalog, parseModelConfig, randomModel, randomWeights, readModelConfig } from '../../src/models/index.js';
 import { describeOnBackends } from '../helpers/backends.js';
 import { ARCHS, modelDir } from './parity-fixture.js';
 
@@ -135,6 +135,28 @@ describeOnBackends('model API', () => {
       assert.ok(emb.slice(32, 64).some((v) => v !== 0));
     } finally {
       l.dispose();
+    }
+  });
+
+  it('qwen2 = llama + q/k/v biases (zero biases reproduce llama, non-zero ones change the logits)', async () => {
+    const shape = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 50, rope_theta: 10000, rms_norm_eps: 1e-6 };
+    const llamaCfg = parseModelConfig({ model_type: 'llama', ...shape });
+    const w = randomWeights(modelCatalog(llamaCfg), 3);
+    const qwenCfg = parseModelConfig({ model_type: 'qwen2', ...shape });
+    const qw = new Map(w);
+    for (const spec of modelCatalog(qwenCfg).parameters) if (!qw.has(spec.name)) qw.set(spec.name, { dtype: 'F32', shape: spec.shape, data: new Float32Array(spec.shape[0]!) });
+    const ids = [[1, 7, 9, 4]];
+    const llama = buildModel(llamaCfg, w);
+    const qwen = buildModel(qwenCfg, qw);
+    const biased = new Map(qw);
+    biased.set('model.layers.0.self_attn.k_proj.bias', { dtype: 'F32', shape: [16], data: new Float32Array(16).fill(0.5) });
+    const qwenB = buildModel(qwenCfg, biased);
+    try {
+      const a = await rows(llama.forward(ids));
+      assert.ok(maxDiff(a, await rows(qwen.forward(ids))) < 1e-6);
+      assert.ok(maxDiff(a, await rows(qwenB.forward(ids))) > 1e-4);
+    } finally {
+      [llama, qwen, qwenB].forEach((m) => m.dispose());
     }
   });
 });

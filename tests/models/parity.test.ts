@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { tf } from '../../src/engine/index.js';
-import { type CausalLM, causalLmLoss, loadModel, tokenLossGrid } from '../../src/models/index.js';
+import { type CausalLM, causalLmLoss, causalLmLossFromHidden, loadModel, tokenLossGrid } from '../../src/models/index.js';
 import { describeOnBackends } from '../helpers/backends.js';
 import { ARCHS, compare, forwardGolden, goldenTensors, l2, manifest, modelDir } from './parity-fixture.js';
 
@@ -74,6 +74,21 @@ describeOnBackends('HF parity: logits, loss, gradients', () => {
         );
       });
 
+      it('the hidden-state loss (LM head on labelled rows only) gives the same loss and gradients', async () => {
+        const { value, grads: gs } = tf.variableGrads(
+          () => causalLmLossFromHidden(model, model.forwardHidden(g.input_ids, { attentionMask: g.attention_mask }), g.labels).loss,
+          model.trainableVariables(),
+        );
+        const l = (await value.data())[0]!;
+        assert.ok(Math.abs(l - g.loss) <= tol.loss.atol + tol.loss.rtol * Math.abs(g.loss), `${l} vs ${g.loss}`);
+        const golden = await goldenTensors(arch, 'grads.safetensors');
+        for (const [name, p] of model.namedParameters()) {
+          const r = compare((await gs[p.variable.name]!.data()) as Float32Array, golden.get(name)!.data as Float32Array, tol.grads);
+          assert.ok(r.worst <= 1, `${name}: max |Δ| ${r.maxAbs}`);
+        }
+        tf.dispose([value, ...Object.values(gs)]);
+      });
+
       it('parameter names and order follow HF named_parameters()', async () => {
         const golden = await goldenTensors(arch, 'grads.safetensors');
         assert.deepEqual([...grads.keys()].sort(), [...golden.keys()].sort());
@@ -94,6 +109,53 @@ describeOnBackends('HF parity: logits, loss, gradients', () => {
           assert.ok(Math.abs(n1 - n2) <= 1e-4 * n2 + 1e-12, `${name}: L2 ${n1} vs ${n2}`);
         }
       });
+    });
+  }
+});
+
+describeOnBackends('HF parity through frozen projections (LoRA-style training path)', () => {
+  for (const arch of ARCHS) {
+    it(`${arch}: gradients of the trainable norms match golden while every linear and the head are frozen`, async () => {
+      const g = forwardGolden(arch);
+      const model = await loadModel(modelDir(arch), { trainable: (n) => /(ln_|norm)/.test(n) });
+      try {
+        const { value, grads } = tf.variableGrads(() => causalLmLoss(model.forward(g.input_ids, { attentionMask: g.attention_mask }), g.labels).loss, model.trainableVariables());
+        const golden = await goldenTensors(arch, 'grads.safetensors');
+        const trainable = model.namedParameters().filter(([, p]) => p.trainable);
+        assert.ok(trainable.length >= 5);
+        for (const [name, p] of trainable) {
+          const r = compare((await grads[p.variable.name]!.data()) as Float32Array, golden.get(name)!.data as Float32Array, tol.grads);
+          assert.ok(r.worst <= 1, `${name}: max |Δ| ${r.maxAbs}`);
+        }
+        tf.dispose([value, ...Object.values(grads)]);
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+});
+
+describeOnBackends('HF parity with gradient checkpointing (layers recomputed in backward)', () => {
+  for (const arch of ARCHS) {
+    it(`${arch}: loss and every gradient match golden (all trainable, then norms only)`, async () => {
+      const g = forwardGolden(arch);
+      const golden = await goldenTensors(arch, 'grads.safetensors');
+      for (const trainable of [true, (n: string) => /(ln_|norm)/.test(n)]) {
+        const model = await loadModel(modelDir(arch), { trainable });
+        model.setGradientCheckpointing(true);
+        try {
+          const { value, grads } = tf.variableGrads(() => causalLmLoss(model.forward(g.input_ids, { attentionMask: g.attention_mask }), g.labels).loss, model.trainableVariables());
+          const l = (await value.data())[0]!;
+          assert.ok(Math.abs(l - g.loss) <= tol.loss.atol + tol.loss.rtol * Math.abs(g.loss), `${l} vs ${g.loss}`);
+          for (const [name, p] of model.namedParameters().filter(([, q]) => q.trainable)) {
+            const r = compare((await grads[p.variable.name]!.data()) as Float32Array, golden.get(name)!.data as Float32Array, tol.grads);
+            assert.ok(r.worst <= 1, `${name}: max |Δ| ${r.maxAbs}`);
+          }
+          tf.dispose([value, ...Object.values(grads)]);
+        } finally {
+          model.dispose();
+        }
+      }
     });
   }
 });

@@ -41,6 +41,7 @@ export interface Reference {
   default_capability_map_sha256: { signed: string; unsigned: string };
   dynamic_maps: Record<'default' | 'avx2' | 'avx512', { signed: number[]; unsigned: number[] }>;
   cases_4bit: Case4bit[];
+  adam8bit: { n: number; steps: number; lr: number; weight_decay: number; p_seed: number; state1_sha256: string; state2_sha256: string; absmax1: number[]; absmax2: number[]; p_head: number[]; p_sha256: string };
   blockwise8: { n: number; seed: number; scale_period: number; blocksize: number; codes_sha256: string; absmax: number[] };
 }
 

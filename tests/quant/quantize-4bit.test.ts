@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { NF4_CODE, NF4_THRESHOLDS, dequantize4bit, fp4Index, nf4Index, quantize4bit } from '../../src/quant/index.js';
+import { NF4_CODE, NF4_THRESHOLDS, dequantize4bit, fp4Index, nf4Index, quantize4bit, quantizeWeight } from '../../src/quant/index.js';
 import { caseInput, diagOf, hex, reference, sha256 } from './helpers.js';
 
 const nextUp = (x: number): number => {
@@ -91,6 +91,10 @@ describe('quant/quantize-4bit', () => {
       );
     }
     for (const b of [32, 128, 256, 512, 1024, 2048, 4096]) assert.equal(quantize4bit(new Float32Array(5), { blocksize: b }).absmax.length, 1);
+  });
+
+  it('rejects a weight whose shape does not match its data with QUANT_SHAPE_MISMATCH', () => {
+    assert.throws(() => quantizeWeight(new Float32Array(12), [3, 5]), (e: unknown) => diagOf(e)?.code === 'QUANT_SHAPE_MISMATCH' && diagOf(e)?.found === '12');
   });
 
   it('round-trip error is at most half the widest NF4 gap times absmax', () => {

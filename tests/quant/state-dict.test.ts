@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors, type HostTensor } from '../../src/io/safetensors/index.js';
 import {
   DYNAMIC_MAP_SIGNED,
+  extractQuantizedWeights,
   NF4_CODE,
   dequantizeWeight,
   hasQuantizedWeight,
@@ -75,6 +76,20 @@ describe('quant/state-dict (bitsandbytes Linear4bit keys)', () => {
       assert.deepEqual(dequantizeWeight(back), dequantizeWeight(q));
     });
   }
+
+  it('splits a checkpoint into 4-bit modules and the remaining float tensors', () => {
+    const all = new Map<string, HostTensor>([
+      ['model.norm.weight', { dtype: 'F32', shape: [4], data: new Float32Array(4) }],
+      ['lm_head.weight', { dtype: 'F32', shape: [2, 4], data: new Float32Array(8) }],
+      ['model.layers.0.mlp.up_proj.bias', { dtype: 'F32', shape: [8], data: new Float32Array(8) }],
+      ...quantizedToTensors('model.layers.0.mlp.up_proj.', quantizeWeight(lcg(32, 1), [8, 4], { compressStatistics: true })),
+      ...quantizedToTensors('model.layers.0.self_attn.q_proj.', quantizeWeight(lcg(16, 2), [4, 4], { quantType: 'fp4' })),
+    ]);
+    const { quantized, rest } = extractQuantizedWeights(all, 'model.safetensors');
+    assert.deepEqual([...quantized.keys()], ['model.layers.0.mlp.up_proj', 'model.layers.0.self_attn.q_proj']);
+    assert.equal(quantized.get('model.layers.0.self_attn.q_proj')?.state.quantType, 'fp4');
+    assert.deepEqual([...rest.keys()], ['model.norm.weight', 'lm_head.weight', 'model.layers.0.mlp.up_proj.bias']);
+  });
 
   it('uses the stored quant_map, not its own table, when loading', () => {
     const q = quantizeWeight(lcg(64, 1), [8, 8]);

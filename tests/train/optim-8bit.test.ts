@@ -4,6 +4,7 @@ import { DYNAMIC_MAP_SIGNED as Q1, DYNAMIC_MAP_UNSIGNED as Q2 } from '../../src/
 import { AdamW } from '../../src/train/optim/adamw.js';
 import { AdamW8bit, type OptimizerState8bit } from '../../src/train/optim/adamw-8bit.js';
 import type { Optimizer, OptimizerState } from '../../src/train/optim/optimizer.js';
+import { lcg, reference, sha256 } from '../quant/helpers.js';
 
 function seeded(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -88,6 +89,21 @@ for (const backend of ['cpu', 'wasm'] as const) {
       p.dispose();
     });
 
+    it('three steps match the torch float32 reference of the CUDA kernel (tools/quant-reference.py): same codes, p within 2 ulps', () => {
+      const r = reference.adam8bit;
+      const p = tf.variable(tf.tensor(lcg(r.n, r.p_seed)));
+      const opt = new AdamW8bit({ betas: [0.9, 0.999], eps: 1e-8 });
+      run(opt, p, [1, 2, 3].map((t) => lcg(r.n, r.p_seed + t).map((x) => x * 0.01)), [r.lr, r.lr, r.lr], r.weight_decay);
+      const s = opt.state8bit('w')!;
+      assert.equal(sha256(s.state1), r.state1_sha256);
+      assert.equal(sha256(s.state2), r.state2_sha256);
+      s.absmax1.forEach((a, b) => assert.ok(Math.abs(a - r.absmax1[b]!) <= 1e-5 * r.absmax1[b]!, `absmax1[${b}]`));
+      s.absmax2.forEach((a, b) => assert.ok(Math.abs(a - r.absmax2[b]!) <= 1e-4 * r.absmax2[b]!, `absmax2[${b}]`));
+      const got = p.dataSync();
+      r.p_head.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= 2 * 2 ** -24 * Math.max(1, Math.abs(v)), `p[${i}] ${got[i]} vs ${v}`));
+      p.dispose();
+    });
+
     it('a non-finite gradient leaves p unchanged and zeroes that element of m and v', () => {
       const n = 4096;
       const p = tf.variable(tf.tensor(seeded(n, 7)));
@@ -105,6 +121,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const s = opt.state8bit('w')!;
       assert.equal(Q1[s.state1[5]!], 0);
       assert.equal(Q2[s.state2[6]!], 0);
+      // A block whose gradients are all non-finite: absmax 0, and the kernel's 0/0 path stores m code 255
+      // (NaN → index 0, whose negative sign the sign fix then steps below 0 in an unsigned char).
+      const g3 = seeded(n, 10);
+      g3.fill(Number.NaN, 256, 512);
+      const before3 = p.dataSync().slice(256, 512);
+      run(opt, p, [g3], [1e-3], 0.1);
+      assert.deepEqual(p.dataSync().slice(256, 512), before3);
+      assert.equal(s.absmax1[1], 0);
+      assert.equal(s.absmax2[1], 0);
+      assert.ok(s.state1.subarray(256, 512).every((c) => c === 255));
       p.dispose();
     });
 

@@ -89,6 +89,21 @@ describe('tune run: checkpoints, resume, interruption', function () {
     assert.deepEqual(readdirSync(join(dir, 'full')).filter((n) => n.startsWith('checkpoint-')).sort(), ['checkpoint-4', 'checkpoint-6']);
   });
 
+  it('gradient checkpointing recomputes layers (same dropout masks) and ends with the same weights', async () => {
+    writeFileSync(join(dir, 'r.yaml'), recipe());
+    const plain = await run(['r.yaml', 'output.dir=./plain', 'training.max_steps=3']);
+    assert.equal(plain.code, 0, plain.err);
+    const ckpt = await run(['r.yaml', 'output.dir=./ckpt', 'training.max_steps=3', 'training.gradient_checkpointing=true']);
+    assert.equal(ckpt.code, 0, ckpt.err);
+    const a = await loadSafetensors(join(dir, 'plain', 'adapter', 'adapter_model.safetensors'));
+    const b = await loadSafetensors(join(dir, 'ckpt', 'adapter', 'adapter_model.safetensors'));
+    for (const [k, t] of a) {
+      const x = t.data as Float32Array;
+      const y = b.get(k)?.data as Float32Array;
+      x.forEach((v, i) => assert.ok(Math.abs(v - (y[i] as number)) <= 1e-6, `${k}[${i}]: ${v} vs ${y[i]}`));
+    }
+  });
+
   it('refuses to resume with a recipe that changed, naming what changed', async () => {
     writeFileSync(join(dir, 'r.yaml'), recipe());
     const r = await loadRecipe(join(dir, 'r.yaml'));

@@ -8,10 +8,12 @@ import { TOKENIZER_CODES } from './tokenizer.js';
 import { DATA_CODES } from './data.js';
 import { PLUGIN_CODES } from './plugin.js';
 import { TRAIN_CODES } from './train.js';
+import { METHOD_CODES } from './method.js';
 import { IO_CODES } from './io.js';
 import { RECIPE_CODES } from './recipe.js';
 import { MODEL_CODES } from './model.js';
 import { QUANT_CODES } from './quant.js';
+import { PLAN_CODES } from './plan.js';
 
 export interface CodeInfo {
   /** One-line summary of what went wrong. */
@@ -26,9 +28,11 @@ export const CODES: Readonly<Record<string, CodeInfo>> = Object.freeze({
   ...DATA_CODES,
   ...PLUGIN_CODES,
   ...TRAIN_CODES,
+  ...METHOD_CODES,
   ...IO_CODES,
   ...MODEL_CODES,
   ...QUANT_CODES,
+  ...PLAN_CODES,
 });
 
 export function isKnownCode(code: string): boolean {

@@ -7,6 +7,7 @@ export const TRAIN_CODES: Record<string, CodeInfo> = {
   TRAIN_CHECKPOINT_INVALID: { summary: 'a checkpoint folder is damaged or not a tunekit checkpoint' },
   TRAIN_OUTPUT_EXISTS: { summary: 'the output folder already holds a run and neither --resume nor output.overwrite was given' },
   TRAIN_NO_TRAINABLE_PARAMETERS: { summary: 'the method left no parameter trainable' },
+  TRAIN_OPTIMIZER_UNAVAILABLE: { summary: 'no plugin provides the optimizer the recipe names' },
   TRAIN_NO_DATA: { summary: 'the training split has no examples' },
   TRAIN_INTERRUPTED: { summary: 'the run was interrupted by a signal; a checkpoint was saved' },
 };

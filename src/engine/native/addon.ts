@@ -29,6 +29,16 @@ export interface NativeAddon {
   logSoftmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** losses[r] = logsumexp(x_r) − x_r[t_r]; dx (optional) = scale·(softmax(x_r) − onehot(t_r)). */
   crossEntropy(x: Float32Array, targets: Int32Array, losses: Float32Array, dx: Float32Array | null, rows: number, cols: number, scale: number): void;
+  /** out = a ∘ b with broadcasting; `layout` from broadcastLayout (src/engine/native/elementwise.ts). */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, layout: Float64Array): void;
+  /** out = f(x) element-wise (op codes in UNARY_OPS). */
+  unary(op: number, x: Float32Array, out: Float32Array): void;
+  /** Strided copy; layout `[rank, base, shape…, strides…]` from stridedLayout (layout.ts). */
+  strided(x: Float32Array, out: Float32Array, layout: Float64Array): void;
+  /** Per-row reduction of a [rows, cols] matrix: 0 sum, 1 mean, 2 max, 3 min. */
+  reduceRows(op: number, x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** Per-column reduction of a [rows, cols] matrix: 0 sum, 1 mean. */
+  reduceCols(op: number, x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** Get (and with an argument, set) the thread count of BLAS and the row kernels. */
   threads(n?: number): number;
   info(): { blas: string; cores: number; threads: number };

@@ -13,12 +13,17 @@ import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type
 import { loadNativeAddon, type NativeAddon } from './addon.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './mat-mul.js';
 import { softmaxConfig } from './softmax.js';
+import { elementwiseConfigs } from './elementwise.js';
+import { gatherNdConfig } from './gather-nd.js';
+import { layoutConfigs } from './layout.js';
+import { scatterNdConfig } from './scatter-nd.js';
+import { concatConfig } from './concat.js';
 
 export const NATIVE_BACKEND = 'native';
 
 /** The kernels the addon provides for 'native' (everything else is the cpu backend's). */
 export function nativeKernels(addon: NativeAddon): KernelConfig[] {
-  return [batchMatMulConfig(addon), fusedMatMulConfig(addon), softmaxConfig(addon)];
+  return [batchMatMulConfig(addon), fusedMatMulConfig(addon), softmaxConfig(addon), gatherNdConfig, scatterNdConfig, concatConfig, ...elementwiseConfigs(addon), ...layoutConfigs(addon)];
 }
 
 function put(config: KernelConfig): void {
@@ -50,9 +55,11 @@ export async function registerNativeBackend(): Promise<{ addon: NativeAddon } | 
 }
 
 /** Activate 'native'; the one-line description for the engine message. */
-export async function activateNative(): Promise<{ what: string } | { why: string }> {
+export async function activateNative(threads?: number | null): Promise<{ what: string } | { why: string }> {
   const r = await registerNativeBackend();
   if ('why' in r) return r;
+  // `engine.threads` sets BLAS's and the row kernels' thread count (default: every core).
+  if (threads != null && threads >= 1) r.addon.threads(Math.floor(threads));
   if (!(await tf.setBackend(NATIVE_BACKEND))) return { why: 'the native backend failed to initialise' };
   const info = r.addon.info();
   const blas = info.blas.trim().split(/\s+/).slice(0, 2).join(' ');

@@ -35,9 +35,14 @@ export function batchOffsets(shape: readonly number[], batchShape: readonly numb
 
 /** The float32 storage of a cpu-backend tensor. */
 export function f32(backend: MathBackendCPU, t: TensorInfo): Float32Array {
-  const v = backend.data.get(t.dataId).values;
-  if (!(v instanceof Float32Array)) throw new Error(`engine(native): expected float32 storage, found ${t.dtype}`);
-  return v;
+  const entry = backend.data.get(t.dataId);
+  const v = entry.values;
+  if (v instanceof Float32Array) return v;
+  if (t.dtype !== 'float32' || v == null) throw new Error(`engine(native): expected float32 storage, found ${t.dtype}`);
+  // Some cpu kernels store float32 results as plain arrays or other typed arrays; convert once, in place.
+  const converted = Float32Array.from(v as ArrayLike<number>);
+  entry.values = converted;
+  return converted;
 }
 
 interface Product {

@@ -2,6 +2,7 @@
 import type { ModelCatalog, ModuleInfo, ParamSpec } from '../types.js';
 import type { BloomConfig } from './config.js';
 
+/** Modules and parameters of BloomForCausalLM (biases everywhere, embedding LayerNorm, tied head). */
 export function bloomCatalog(c: BloomConfig): ModelCatalog {
   const h = c.hiddenSize;
   const std = c.initializerRange;

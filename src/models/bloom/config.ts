@@ -19,6 +19,7 @@ export interface BloomConfig extends SpecialIds {
   residualPostLayernorm: boolean;
 }
 
+/** BLOOM fields with BloomConfig defaults. */
 export function parseBloomConfig(r: ConfigReader): BloomConfig {
   // BloomConfig: `n_embed` (old checkpoints) overrides hidden_size; attribute_map maps
   // num_hidden_layers → n_layer and num_attention_heads → n_head.

@@ -3,7 +3,8 @@
  * ALiBi over mask-cumsum key positions, tanh GELU with BLOOM's constant, tied head.
  */
 import { tf } from '../../engine/index.js';
-import { CausalLM, type ForwardContext } from '../causal-lm.js';
+import { CausalLM } from '../causal-lm.js';
+import type { ForwardContext } from '../forward-context.js';
 import { bloomAlibiBias, bloomAlibiSlopes } from '../layers/alibi.js';
 import { attention } from '../layers/attention.js';
 import { embed } from '../layers/embedding.js';
@@ -15,6 +16,7 @@ function bloomGelu(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(tf.mul(tf.mul(x, 0.79788456), tf.add(tf.mul(tf.mul(x, x), 0.044715), 1))), 1)));
 }
 
+/** BLOOM transformer body; see {@link CausalLM} for the API. */
 export class BloomModel extends CausalLM {
   declare readonly config: BloomConfig;
   private slopes: Float32Array | null = null;
@@ -23,29 +25,37 @@ export class BloomModel extends CausalLM {
     return this.config.numLayers;
   }
 
+  protected layerPrefix(i: number): string {
+    return `transformer.h.${i}.`;
+  }
+
   protected hidden(ids: tf.Tensor2D, ctx: ForwardContext): tf.Tensor {
     const c = this.config;
     const H = c.numHeads;
     const hd = c.hiddenSize / H;
     this.slopes ??= bloomAlibiSlopes(H);
-    const bias = bloomAlibiBias(this.slopes, ctx.keyMask());
+    const bias = ctx.retain(bloomAlibiBias(this.slopes, ctx.keyMask()));
     const ln = (name: string, h: tf.Tensor): tf.Tensor => layerNorm(h, this.p(`${name}.weight`), this.p(`${name}.bias`), c.layerNormEps);
     let x = ln('transformer.word_embeddings_layernorm', embed(this.p('transformer.word_embeddings.weight'), ids));
     const [B, T] = [ctx.batch, ctx.length];
     for (let i = 0; i < c.numLayers; i++) {
       const p = `transformer.h.${i}`;
-      const h = ln(`${p}.input_layernorm`, x);
-      // query_key_value output is laid out per head: [q_h | k_h | v_h] for h = 0..H−1.
-      const fused = tf.reshape(this.linear(`${p}.self_attention.query_key_value`).apply(h), [B, T, H, 3 * hd]);
-      const [q, k, v] = tf.split(fused, 3, 3).map((t) => tf.transpose(t, [0, 2, 1, 3])) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      let kh = k;
-      let vh = v;
-      if (ctx.cache) ({ k: kh, v: vh } = ctx.cache.update(i, k, v));
-      const a = attention({ q, k: kh, v: vh, scale: 1 / Math.sqrt(hd), mask: ctx.mask(), bias });
-      x = tf.add(c.residualPostLayernorm ? h : x, this.linear(`${p}.self_attention.dense`).apply(a));
-      const h2 = ln(`${p}.post_attention_layernorm`, x);
-      const m = this.linear(`${p}.mlp.dense_4h_to_h`).apply(bloomGelu(this.linear(`${p}.mlp.dense_h_to_4h`).apply(h2)));
-      x = tf.add(c.residualPostLayernorm ? h2 : x, m);
+      x = this.layer(i, x, ctx, (xIn) => {
+        let x = xIn;
+        const h = ln(`${p}.input_layernorm`, x);
+        // query_key_value output is laid out per head: [q_h | k_h | v_h] for h = 0..H−1.
+        const fused = tf.reshape(this.linear(`${p}.self_attention.query_key_value`).apply(h), [B, T, H, 3 * hd]);
+        const [q, k, v] = tf.split(fused, 3, 3).map((t) => tf.transpose(t, [0, 2, 1, 3])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+        let kh = k;
+        let vh = v;
+        if (ctx.cache) ({ k: kh, v: vh } = ctx.cache.update(i, k, v));
+        const a = attention({ q, k: kh, v: vh, scale: 1 / Math.sqrt(hd), mask: ctx.mask(), bias });
+        x = tf.add(c.residualPostLayernorm ? h : x, this.linear(`${p}.self_attention.dense`).apply(a));
+        const h2 = ln(`${p}.post_attention_layernorm`, x);
+        const m = this.linear(`${p}.mlp.dense_4h_to_h`).apply(bloomGelu(this.linear(`${p}.mlp.dense_h_to_4h`).apply(h2)));
+        x = tf.add(c.residualPostLayernorm ? h2 : x, m);
+        return x;
+      });
     }
     return ln('transformer.ln_f', x);
   }

@@ -2,6 +2,7 @@
 import type { ModelCatalog, ModuleInfo, ParamSpec } from '../types.js';
 import type { Gpt2Config } from './config.js';
 
+/** Modules and parameters of GPT2LMHeadModel (Conv1D `[in, out]` projections, tied head unless untied). */
 export function gpt2Catalog(c: Gpt2Config): ModelCatalog {
   const d = c.nEmbd;
   const std = c.initializerRange;

@@ -19,6 +19,7 @@ export interface Gpt2Config extends SpecialIds {
 
 const ACTIVATIONS = ['gelu_new', 'gelu', 'relu', 'silu', 'gelu_pytorch_tanh'] as const;
 
+/** GPT-2 fields with GPT2Config defaults (`n_inner` null → 4·n_embd; bos = eos = 50256). */
 export function parseGpt2Config(r: ConfigReader): Gpt2Config {
   const nEmbd = r.int('n_embd', 768, 1);
   const nHead = r.int('n_head', 12, 1);

@@ -1,10 +1,12 @@
 /** Activation functions by HF name (`ACT2FN`), with HF's exact formulas. */
 import { tf } from '../../engine/index.js';
 
+/** HF activation names tunekit implements. */
 export type ActivationName = 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu' | 'relu' | 'silu';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
+/** Apply an activation by HF name. */
 export function activation(name: ActivationName, x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     switch (name) {

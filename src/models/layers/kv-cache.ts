@@ -4,6 +4,7 @@
  */
 import { tf } from '../../engine/index.js';
 
+/** See the file comment. */
 export class KVCache {
   private readonly keys: (tf.Tensor | null)[];
   private readonly values: (tf.Tensor | null)[];

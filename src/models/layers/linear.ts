@@ -6,7 +6,7 @@
 import { tf } from '../../engine/index.js';
 import type { LinearLayout } from '../types.js';
 import type { Parameter } from './parameter.js';
-import { TransposeCache } from './transpose-cache.js';
+import { TransposeCache, frozenMatMulT } from './transpose-cache.js';
 
 /** An implementation of a projection `[..., in] → [..., out]`. */
 export interface LinearImpl {
@@ -26,6 +26,7 @@ export interface LinearShape {
   layout: LinearLayout;
 }
 
+/** One projection at an HF module path; `impl` is what computes it. */
 export class LinearSlot implements LinearShape {
   readonly path: string;
   readonly inFeatures: number;
@@ -65,8 +66,16 @@ export class DenseLinear implements LinearImpl {
 
   apply(x: tf.Tensor): tf.Tensor {
     if (this.layout === 'linear' && !this.weight.trainable && this.cacheTransposed) {
-      // Frozen nn.Linear weight: multiply by a cached Wᵀ (same math as the conv1d layout).
-      return denseApply(x, this.wT.get(this.weight.value), this.bias?.value ?? null, 'conv1d');
+      // Frozen nn.Linear weight: cached Wᵀ forward, W backward — no per-call transpose either way.
+      const w = this.weight.value;
+      const wT = this.wT.get(w);
+      const b = this.bias?.value ?? null;
+      return tf.tidy(() => {
+        const inF = x.shape[x.shape.length - 1] as number;
+        let y = frozenMatMulT(tf.reshape(x, [-1, inF]), w, wT);
+        if (b) y = tf.add(y, b);
+        return tf.reshape(y, [...x.shape.slice(0, -1), this.weight.shape[0] as number]);
+      });
     }
     return denseApply(x, this.weight.value, this.bias?.value ?? null, this.layout);
   }

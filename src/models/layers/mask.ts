@@ -9,6 +9,7 @@ import { tf } from '../../engine/index.js';
 /** torch.finfo(torch.float32).min */
 export const FLOAT32_MIN = -3.4028234663852886e38;
 
+/** What an attention mask is built from. */
 export interface MaskSpec {
   batch: number;
   /** Number of new (query) tokens. */

@@ -1,6 +1,7 @@
 /** LayerNorm (optional bias, biased variance as torch) and RMSNorm (Llama), both in fp32. */
 import { tf } from '../../engine/index.js';
 
+/** (x − mean) / √(var + eps) · weight (+ bias), biased variance over the last axis. */
 export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null, eps: number): tf.Tensor {
   return tf.tidy(() => {
     const axis = x.rank - 1;
@@ -11,6 +12,7 @@ export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | nul
   });
 }
 
+/** weight · x / √(mean(x²) + eps) (Llama RMSNorm). */
 export function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
   return tf.tidy(() => {
     const variance = tf.mean(tf.square(x), x.rank - 1, true);

@@ -4,6 +4,25 @@
  */
 import { tf } from '../../engine/index.js';
 
+/** See the file comment. */
+/** Values that stand in for parameters while a checkpointed block is recomputed (see {@link withParameterValues}). */
+let substitutions: ReadonlyMap<Parameter, tf.Tensor> | null = null;
+
+/**
+ * Run `fn` with some parameters reading as other tensors. Activation checkpointing recomputes a block
+ * from saved copies of its inputs; gradients reach the copies only if the block reads them, so the
+ * block's trainable parameters are substituted by their copies during the recomputation.
+ */
+export function withParameterValues<T>(values: ReadonlyMap<Parameter, tf.Tensor>, fn: () => T): T {
+  const previous = substitutions;
+  substitutions = values;
+  try {
+    return fn();
+  } finally {
+    substitutions = previous;
+  }
+}
+
 export class Parameter {
   private tensor: tf.Tensor;
   private isTrainable: boolean;
@@ -22,7 +41,7 @@ export class Parameter {
 
   /** The current value (a `tf.Variable` when trainable). */
   get value(): tf.Tensor {
-    return this.tensor;
+    return substitutions?.get(this) ?? this.tensor;
   }
 
   get trainable(): boolean {

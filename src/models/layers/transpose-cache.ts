@@ -26,3 +26,16 @@ export class TransposeCache {
     this.source = null;
   }
 }
+
+/**
+ * `x [N, in] · Wᵀ` for a frozen `W [out, in]` with its cached transpose `wT [in, out]`, such that both
+ * directions are plain (non-transposed) matmuls: forward `x·wT`, backward `dx = dy·W`. The weight is a
+ * constant here (no gradient), which is what frozen means.
+ */
+export function frozenMatMulT(x: tf.Tensor, w: tf.Tensor, wT: tf.Tensor): tf.Tensor {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    (args[1] as tf.GradSaveFunc)([]);
+    return { value: tf.matMul(args[0] as tf.Tensor, wT), gradFunc: (dy: tf.Tensor) => tf.matMul(dy, w) };
+  });
+  return f(x);
+}

@@ -2,6 +2,7 @@
 import type { ModelCatalog, ModuleInfo, ParamSpec } from '../types.js';
 import type { LlamaConfig } from './config.js';
 
+/** Modules and parameters of LlamaForCausalLM (nn.Linear `[out, in]`; the padding row of embed_tokens zero-initialised). */
 export function llamaCatalog(c: LlamaConfig): ModelCatalog {
   const h = c.hiddenSize;
   const std = c.initializerRange;

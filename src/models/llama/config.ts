@@ -45,6 +45,7 @@ const DEFAULTS: Record<LlamaConfig['modelType'], Defaults> = {
   qwen2: { vocab: 151936, hidden: 4096, inter: 22016, layers: 32, heads: 32, kv: 32, maxPos: 32768, eps: 1e-6, bos: null, eos: null },
 };
 
+/** Llama / Mistral / Qwen2 fields with each family's config defaults. */
 export function parseLlamaConfig(r: ConfigReader, modelType: LlamaConfig['modelType']): LlamaConfig {
   const d = DEFAULTS[modelType];
   const hiddenSize = r.int('hidden_size', d.hidden, 1);

@@ -2,6 +2,7 @@
 import type { ModelCatalog, ModuleInfo, ParamSpec } from '../types.js';
 import type { MptConfig } from './config.js';
 
+/** Modules and parameters of MptForCausalLM (no biases, MLP 4·d_model, tied head). */
 export function mptCatalog(c: MptConfig): ModelCatalog {
   const d = c.dModel;
   const std = c.initializerRange;

@@ -16,6 +16,7 @@ export interface MptConfig extends SpecialIds {
   initializerRange: number;
 }
 
+/** MPT fields; `attn_config` is a diff against MptAttentionConfig defaults, so missing keys take them. */
 export function parseMptConfig(r: ConfigReader): MptConfig {
   const dModel = r.int('d_model', 2048, 1);
   const nHeads = r.int('n_heads', 16, 1);

@@ -17,6 +17,8 @@ export interface OptimizerState {
   step: number;
   /** `<param name>.<slot>` → values, e.g. `lm_head.weight.exp_avg`. */
   slots: Map<string, { shape: number[]; data: Float32Array }>;
+  /** Quantized slots (8-bit optimizers' codes), stored as U8 tensors. */
+  bytes?: Map<string, { shape: number[]; data: Uint8Array }>;
 }
 
 /**

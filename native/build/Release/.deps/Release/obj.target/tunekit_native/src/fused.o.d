@@ -3,10 +3,11 @@ Release/obj.target/tunekit_native/src/fused.o: ../src/fused.c \
  ../src/common.h /usr/include/node/node_api.h \
  /usr/include/node/js_native_api.h \
  /usr/include/node/js_native_api_types.h \
- /usr/include/node/node_api_types.h
+ /usr/include/node/node_api_types.h ../src/fastmath.h
 ../src/fused.c:
 ../src/common.h:
 /usr/include/node/node_api.h:
 /usr/include/node/js_native_api.h:
 /usr/include/node/js_native_api_types.h:
 /usr/include/node/node_api_types.h:
+../src/fastmath.h:

@@ -1,0 +1,61 @@
+/**
+ * Where a training step's time goes: wraps every kernel of the active backend with a timer, runs
+ * one warm-up and one profiled step, prints the top kernels by time.
+ * `node --import tsx bench/profile.ts <shape-id> <backend> [n_layer override]`
+ */
+import { getKernelsForBackend, registerKernel, unregisterKernel, type KernelFunc } from '@tensorflow/tfjs-core';
+import { initEngine, tf } from '../src/engine/index.js';
+import { loadModel, parseModelConfig, randomModel, type CausalLM } from '../src/models/index.js';
+import { accumulateGradients } from '../src/train/step.js';
+import { AdamW } from '../src/train/optim/adamw.js';
+import { applyLora } from '../plugins/lora/apply.js';
+import { SHAPES, benchTokens } from './shapes.js';
+import type { BackendName } from '../src/engine/index.js';
+
+const [id, backendArg, layers] = process.argv.slice(2);
+const shape = SHAPES.find((s) => s.id === id);
+if (!shape) throw new Error(`unknown shape ${id}`);
+const engine = await initEngine((backendArg ?? 'auto') as BackendName);
+const stats = new Map<string, { ms: number; calls: number }>();
+let on = false;
+for (const k of getKernelsForBackend(engine.backend)) {
+  const inner: KernelFunc = k.kernelFunc;
+  const timed: KernelFunc = (args) => {
+    if (!on) return inner(args);
+    const t = performance.now();
+    const r = inner(args);
+    const s = stats.get(k.kernelName) ?? { ms: 0, calls: 0 };
+    s.ms += performance.now() - t;
+    s.calls += 1;
+    stats.set(k.kernelName, s);
+    return r;
+  };
+  unregisterKernel(k.kernelName, k.backendName);
+  registerKernel({ ...k, kernelFunc: timed });
+}
+const full = shape.method === 'full';
+const config = shape.config ? { ...shape.config, ...(layers ? { n_layer: Number(layers), num_hidden_layers: Number(layers) } : {}) } : undefined;
+const model: CausalLM = shape.modelDir ? await loadModel(shape.modelDir, { trainable: full }) : randomModel(parseModelConfig(config), { seed: 1, trainable: full });
+if (engine.backend !== 'wasm') model.setTransposeCache(false);
+if (shape.lora) applyLora(model, { r: shape.lora.r, alpha: shape.lora.alpha, dropout: 0, rslora: false, targetModules: shape.lora.targets, bias: 'none', modulesToSave: [], init: 'default', seed: 1 });
+const params = model.namedParameters().filter(([, p]) => p.trainable).map(([name, p]) => ({ name, variable: p.variable }));
+const opt = new AdamW({ betas: [0.9, 0.999], eps: 1e-8 });
+const vocab = Number(shape.config?.['vocab_size'] ?? 512);
+const ids = benchTokens(shape.batch, shape.seq, vocab);
+const batch = { input_ids: ids, attention_mask: ids.map((r) => r.map(() => 1)), labels: ids };
+const step = (): number => {
+  const t = performance.now();
+  const { grads } = accumulateGradients(model, params, [batch]);
+  opt.step([{ params, weightDecay: 0 }], grads, 1e-4);
+  for (const g of grads.values()) g.dispose();
+  return performance.now() - t;
+};
+step();
+on = true;
+const total = step();
+const kernelMs = [...stats.values()].reduce((a, s) => a + s.ms, 0);
+console.log(`${engine.message}\nstep ${total.toFixed(0)} ms; kernels ${kernelMs.toFixed(0)} ms; outside kernels (JS glue, tape, GC) ${(total - kernelMs).toFixed(0)} ms; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+for (const [name, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+  console.log(`${name.padEnd(24)} ${s.ms.toFixed(1).padStart(9)} ms ${String(s.calls).padStart(6)} calls ${((100 * s.ms) / total).toFixed(1).padStart(5)}%`);
+}
+void tf;

@@ -1,0 +1,37 @@
+/**
+ * Backend selection with the native addon: `native` is chosen by `auto` when built and named in the
+ * engine line; without it (TUNEKIT_NATIVE=0 in a child process, the same path as a failed build)
+ * `auto` falls back to wasm with the reason, and an explicit `native` fails with a diagnostic.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { initEngine } from '../../../src/engine/index.js';
+import { loadNativeAddon } from '../../../src/engine/native/addon.js';
+
+const built = loadNativeAddon().addon !== null;
+
+describe('engine selection with the native addon', function () {
+  this.timeout(60_000);
+  after(() => initEngine('cpu'));
+
+  (built ? it : it.skip)('auto prefers native when the addon is built, and says so', async () => {
+    const info = await initEngine('auto');
+    assert.equal(info.backend, 'native');
+    assert.match(info.message, /^engine: native \(cpu tensors \+ OpenBLAS [\d.]+ on \d+ threads?\) — auto: /);
+  });
+
+  it('without the addon: auto falls back to wasm with the reason, native fails with ENGINE_BACKEND_UNAVAILABLE', () => {
+    const script = `
+      import { initEngine } from './src/engine/index.js';
+      const a = await initEngine('auto');
+      let code = 'none';
+      try { await initEngine('native'); } catch (e) { code = e.diagnostics?.[0]?.code ?? String(e); }
+      console.log(JSON.stringify({ backend: a.backend, message: a.message, code }));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TUNEKIT_NATIVE: '0' } });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { backend: string; message: string; code: string };
+    assert.equal(out.backend, 'wasm');
+    assert.match(out.message, /^engine: wasm .* — auto: .*disabled by TUNEKIT_NATIVE=0/);
+    assert.equal(out.code, 'ENGINE_BACKEND_UNAVAILABLE');
+  });
+});
