@@ -15,7 +15,8 @@ const [id, backendArg, stepsArg] = process.argv.slice(2);
 const shape = SHAPES.find((s) => s.id === id);
 if (!shape) throw new Error(`unknown shape ${id}`);
 const steps = stepsArg ? Number(stepsArg) : shape.steps;
-const engine = await initEngine((backendArg ?? 'auto') as BackendName);
+const threads = process.env['TUNEKIT_THREADS'] ? Number(process.env['TUNEKIT_THREADS']) : null;
+const engine = await initEngine((backendArg ?? 'auto') as BackendName, { threads });
 
 const t0 = performance.now();
 const full = shape.method === 'full';

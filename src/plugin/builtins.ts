@@ -11,6 +11,7 @@ import full from '../../plugins/full/index.js';
 import optimizers from '../../plugins/optimizers/index.js';
 import metricsJsonl from '../../plugins/metrics-jsonl/index.js';
 import tensorboard from '../../plugins/tensorboard/index.js';
+import exactMatch from '../../plugins/exact-match/index.js';
 import { definePlugin, type Plugin, type TunePluginHooks } from './index.js';
 
 /** Wrap a dataset format object as a plugin answering the `datasetFormats` hook. */
@@ -27,7 +28,7 @@ type AnyPlugin = Plugin<never, TunePluginHooks>;
 
 /** Every first-party plugin by name (what a recipe's `plugins:` may name directly). */
 export function builtinPlugins(): Map<string, AnyPlugin> {
-  const list: AnyPlugin[] = [...[...builtinFormats().values()].map(formatPlugin), qlora, lora, full, optimizers, metricsJsonl, tensorboard] as AnyPlugin[];
+  const list: AnyPlugin[] = [...[...builtinFormats().values()].map(formatPlugin), qlora, lora, full, optimizers, metricsJsonl, tensorboard, exactMatch] as AnyPlugin[];
   return new Map(list.map((p) => [p.name, p]));
 }
 
