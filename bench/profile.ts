@@ -15,7 +15,7 @@ import type { BackendName } from '../src/engine/index.js';
 const [id, backendArg, layers] = process.argv.slice(2);
 const shape = SHAPES.find((s) => s.id === id);
 if (!shape) throw new Error(`unknown shape ${id}`);
-const engine = await initEngine((backendArg ?? 'auto') as BackendName);
+const engine = await initEngine((backendArg ?? 'auto') as BackendName, { threads: process.env['TUNEKIT_THREADS'] ? Number(process.env['TUNEKIT_THREADS']) : null });
 const stats = new Map<string, { ms: number; calls: number }>();
 let on = false;
 for (const k of getKernelsForBackend(engine.backend)) {

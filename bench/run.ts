@@ -3,7 +3,9 @@
  * backend, each case in its own process, side by side with the PyTorch reference
  * (bench/torch_reference.py) when python3 can import torch. Writes bench/results/bench-<time>.json.
  *
- *   npm run bench -- [--backends native,wasm] [--shapes gpt2-lora,tiny-lora] [--steps N] [--no-torch] [--out FILE]
+ *   npm run bench -- [--backends native,wasm] [--shapes gpt2-lora,tiny-lora] [--steps N] [--threads N] [--no-torch] [--out FILE]
+ * `--threads N` runs the native engine and PyTorch on N threads (default: every core); on a machine
+ * shared with other work, 1 thread can beat 2.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     out: { type: 'string' },
     timeout: { type: 'string', default: '300' },
+    threads: { type: 'string' },
   },
 });
 
@@ -38,7 +41,8 @@ function parseBench(stdout: string): Record<string, unknown> | null {
 }
 
 function run(cmd: string, args: string[]): { out: Record<string, unknown> | null; err: string } {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const env = values.threads ? { ...process.env, TUNEKIT_THREADS: values.threads } : process.env;
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, env });
   const lines = `${r.stderr ?? ''}`.split('\n').filter((l) => /^\w*Error\b|^TuneError|Error:/.test(l.trim()) && l.length < 400);
   const err = r.error ? String(r.error.message) : r.status !== 0 ? (lines[lines.length - 1] ?? `exit ${r.status}`).trim() : '';
   return { out: parseBench(r.stdout ?? ''), err: r.signal ? `killed (${r.signal}) after ${values.timeout}s` : err };
@@ -68,7 +72,7 @@ for (const shape of shapes) {
     report(row);
   }
   if (python) {
-    const r = run(python, ['bench/torch_reference.py', JSON.stringify(spec)]);
+    const r = run(python, ['bench/torch_reference.py', JSON.stringify(spec), ...(values.threads ? ['--threads', values.threads] : [])]);
     const row: Row = { shape: shape.id, backend: 'pytorch', ...(r.out ?? {}), ...(r.out ? {} : { error: r.err || 'no result' }) };
     rows.push(row);
     report(row);
@@ -91,5 +95,5 @@ for (const row of rows) {
 }
 const outFile = values.out ?? join(root, 'bench', 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, torch: python !== null, rows }, null, 2)}\n`);
+writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, threads: values.threads ?? 'all cores', torch: python !== null, rows }, null, 2)}\n`);
 process.stdout.write(`\nwrote ${outFile}\n`);

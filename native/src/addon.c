@@ -4,6 +4,7 @@
  * Every entry point validates sizes against the arrays' real lengths before touching memory.
  */
 #include <cblas.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

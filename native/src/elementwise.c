@@ -98,7 +98,7 @@ napi_value binary_fn(napi_env env, napi_callback_info info) {
   c.out = out;
   size_t n = c.shape[c.rank - 1];
   size_t rows = total / n;
-  parallel_for(rows, (size_t)(1 << 17) / n + 1, bin_rows, &c);
+  parallel_for(rows, (size_t)(1 << 20) / n + 1, bin_rows, &c);
   return NULL;
 }
 
@@ -139,6 +139,6 @@ napi_value unary_fn(napi_env env, napi_callback_info info) {
   if (!get_int(env, argv[0], &op) || !get_f32(env, argv[1], &x, &lx) || !get_f32(env, argv[2], &out, &lo)) return NULL;
   if (lo < lx) THROW(env, "unary: output shorter than input");
   un_ctx c = {(int)op, x, out};
-  parallel_for(lx, 1 << 16, un_range, &c);
+  parallel_for(lx, 1 << 20, un_range, &c);
   return NULL;
 }

@@ -103,7 +103,7 @@ static napi_value run_rows(napi_env env, napi_callback_info info, int mode) {
   c.x = x;
   c.out = out;
   c.cols = (size_t)cols;
-  size_t min_rows = (size_t)(1 << 16) / (size_t)cols + 1; /* ~64k elements per thread at least */
+  size_t min_rows = (size_t)(1 << 20) / (size_t)cols + 1; /* thread hand-off only pays for ~1M elements per thread */
   parallel_for((size_t)rows, min_rows, rows_range, &c);
   return NULL;
 }

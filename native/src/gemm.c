@@ -66,6 +66,11 @@ napi_value gemm_fn(napi_env env, napi_callback_info info) {
     openblas_set_num_threads(saved);
     return NULL;
   }
+  /* Small single products run on one thread: OpenBLAS's thread hand-off costs more than it saves
+   * below a few million multiply-adds (generation's one-row products, tiny models). */
+  int saved = openblas_get_num_threads();
+  int small = (double)m * (double)n * (double)k * (double)batch < 2e6;
+  if (small && saved > 1) openblas_set_num_threads(1);
   for (size_t i = 0; i < batch; i++) {
     const float* A = a + (size_t)(ao ? ao[i] : 0);
     const float* B = b + (size_t)(bo ? bo[i] : 0);
@@ -77,5 +82,6 @@ napi_value gemm_fn(napi_env env, napi_callback_info info) {
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
                 (float)alpha, A, lda, B, ldb, (float)beta, C, (int)n);
   }
+  if (small && saved > 1) openblas_set_num_threads(saved);
   return NULL;
 }

@@ -61,7 +61,7 @@ napi_value strided_fn(napi_env env, napi_callback_info info) {
   c.x = x;
   c.out = out;
   size_t n = c.shape[c.rank - 1];
-  parallel_for(total / n, (size_t)(1 << 17) / n + 1, copy_rows, &c);
+  parallel_for(total / n, (size_t)(1 << 20) / n + 1, copy_rows, &c);
   return NULL;
 }
 
@@ -105,7 +105,7 @@ napi_value reduce_rows_fn(napi_env env, napi_callback_info info) {
   if (!get_int(env, argv[3], &rows) || !get_int(env, argv[4], &cols)) return NULL;
   if (rows < 0 || cols < 1 || (size_t)(rows * cols) > lx || (size_t)rows > lo) THROW(env, "reduceRows: bad shape");
   red_ctx c = {(int)op, x, out, (size_t)cols};
-  parallel_for((size_t)rows, (size_t)(1 << 16) / (size_t)cols + 1, red_rows, &c);
+  parallel_for((size_t)rows, (size_t)(1 << 20) / (size_t)cols + 1, red_rows, &c);
   return NULL;
 }
 

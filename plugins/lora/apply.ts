@@ -9,6 +9,7 @@ import { Parameter } from '../../src/models/layers/parameter.js';
 import { Rng } from '../../src/models/prng.js';
 import type { HostTensor } from '../../src/io/safetensors/index.js';
 import { LoraLinear, gaussianA, kaimingUniformA, type LoraSettings } from './lora-linear.js';
+import { LoraEmbedding, newLoraEmbedding } from './lora-embedding.js';
 import { expandAllLinear, selectTargets, type TargetSpec } from './targets.js';
 
 export type LoraBias = 'none' | 'all' | 'lora_only';
@@ -35,11 +36,30 @@ export interface LoraHandle {
   targets: string[];
   /** `target_modules` as it should be written to adapter_config.json. */
   targetModulesForConfig: string | string[];
+  /** LoRA on linear layers, by module path. */
   layers: Map<string, LoraLinear>;
+  /** LoRA on the output head (`lm_head`), or null. */
+  head: LoraLinear | null;
+  /** Embedding LoRA (`lora_embedding_A/B`), by embedding module path. */
+  embeddings: Map<string, LoraEmbedding>;
   /** Tensors exactly as PEFT's `get_peft_model_state_dict` returns them (keys with `base_model.model.`). */
   adapterTensors(): Promise<Map<string, HostTensor>>;
   /** Load adapter tensors (e.g. `init_from`): every LoRA key must be present with the right shape. */
   loadAdapterTensors(tensors: ReadonlyMap<string, HostTensor>, source: string): void;
+}
+
+/** Names of the parameters LoRA adds (`….lora_A.weight`, `….lora_embedding_B`, …). */
+export const LORA_PARAM = /\.(lora_[AB]\.weight|lora_embedding_[AB])$/;
+
+/** PEFT's adapter name is inserted after `lora_A`/`lora_B`/`lora_embedding_*` in PeftModel state dicts. */
+function withAdapterName(key: string): string {
+  return key.replace(/\.(lora_[AB])\.weight$/, '.$1.default.weight').replace(/\.(lora_embedding_[AB])$/, '.$1.default');
+}
+
+/** The base nn.Embedding's `padding_idx`: HF gives it exactly to the embeddings it zero-inits a row of. */
+function paddingIdx(model: CausalLM, path: string): number | null {
+  const spec = model.catalog.parameters.find((p) => p.name === `${path}.weight`);
+  return spec?.init.kind === 'normal' && spec.init.zeroRow !== undefined ? spec.init.zeroRow : null;
 }
 
 function isMatched(path: string, names: readonly string[]): boolean {
@@ -60,28 +80,47 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
       hint: 'names match a full module path or its last components, e.g. `q_proj` matches `model.layers.0.self_attn.q_proj`',
     });
   }
-  const nonLinear = targets.filter((p) => modules.find((m) => m.path === p)?.kind !== 'linear');
-  if (nonLinear.length) {
-    fail('LORA_UNSUPPORTED_TARGET', `LoRA on ${nonLinear.join(', ')} is not supported: only linear layers can carry adapters here`, {
-      hint: 'train embeddings or the head fully instead by listing them in `modules_to_save`',
+  const kindOf = (p: string): string | undefined => modules.find((m) => m.path === p)?.kind;
+  // PEFT 0.12 `dispatch_default` adapts nn.Linear, Conv1D and nn.Embedding (the head is an nn.Linear); a
+  // LayerNorm/RMSNorm target raises "Target module … is not supported".
+  const unsupported = targets.filter((p) => !['linear', 'lm_head', 'embedding'].includes(kindOf(p) ?? ''));
+  if (unsupported.length) {
+    fail('LORA_UNSUPPORTED_TARGET', `LoRA on ${unsupported.join(', ')} is not supported: PEFT adapts linear layers, embeddings and the output head only`, {
+      hint: 'train normalization layers fully instead by listing them in `modules_to_save`',
     });
   }
   const rng = new Rng(o.seed);
   const layers = new Map<string, LoraLinear>();
+  const embeddings = new Map<string, LoraEmbedding>();
+  let head: LoraLinear | null = null;
   for (const path of targets) {
-    const slot = model.linear(path);
+    const kind = kindOf(path);
+    if (kind === 'embedding') {
+      const m = modules.find((x) => x.path === path)!;
+      const emb = newLoraEmbedding(path, m.inFeatures, m.outFeatures, o, () => rng.normal(), paddingIdx(model, path));
+      model.setEmbeddingAdapter(path, emb);
+      embeddings.set(path, emb);
+      continue;
+    }
+    const isHead = kind === 'lm_head';
+    const slot = isHead ? model.headSlot() : model.linear(path);
     const a = o.init === 'gaussian' ? gaussianA(o.r, slot.inFeatures, () => rng.normal()) : kaimingUniformA(o.r, slot.inFeatures, () => rng.uniform());
     const A = new Parameter(`${path}.lora_A.weight`, tf.tensor2d(a, [o.r, slot.inFeatures]), true);
     const B = new Parameter(`${path}.lora_B.weight`, tf.zeros([slot.outFeatures, o.r]), true);
     const seed = o.dropoutSeed;
     const lora = new LoraLinear(slot.impl, slot.layout, A, B, o, seed ? () => seed(path) : undefined, o.isTraining);
-    model.replaceLinear(path, lora);
-    layers.set(path, lora);
+    if (isHead) {
+      model.replaceHead(lora);
+      head = lora;
+    } else {
+      model.replaceLinear(path, lora);
+      layers.set(path, lora);
+    }
   }
   // Trainability of existing parameters.
   const wrappedBias = new Set(targets.map((p) => `${p}.bias`));
   for (const [name, prm] of model.namedParameters()) {
-    if (/\.lora_[AB]\.weight$/.test(name)) continue;
+    if (LORA_PARAM.test(name)) continue;
     const owner = name.slice(0, name.lastIndexOf('.'));
     const isBias = name.endsWith('.bias');
     const train = isMatched(owner, o.modulesToSave) || (isBias && (o.bias === 'all' || (o.bias === 'lora_only' && wrappedBias.has(name))));
@@ -94,7 +133,7 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
   };
   const adapterNames = (): [string, Parameter][] =>
     model.namedParameters().filter(([name, prm]) => {
-      if (/\.lora_[AB]\.weight$/.test(name)) return true;
+      if (LORA_PARAM.test(name)) return true;
       const owner = name.slice(0, name.lastIndexOf('.'));
       if (isMatched(owner, o.modulesToSave)) return true;
       return prm.trainable && name.endsWith('.bias');
@@ -103,6 +142,8 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
     targets,
     targetModulesForConfig: o.excludeModules && (typeof o.excludeModules === 'string' || o.excludeModules.length) ? targets : o.targetModules === 'all-linear' ? expandAllLinear(modules) : typeof o.targetModules === 'string' ? o.targetModules : [...o.targetModules],
     layers,
+    head,
+    embeddings,
     async adapterTensors() {
       const out = new Map<string, HostTensor>();
       for (const [name, prm] of adapterNames()) out.set(peftKey(name), { dtype: 'F32', shape: prm.shape.slice(), data: await prm.data() });
@@ -111,7 +152,7 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
     loadAdapterTensors(tensors, source) {
       for (const [name, prm] of adapterNames()) {
         const key = peftKey(name);
-        const t = tensors.get(key) ?? tensors.get(key.replace('.lora_A.weight', '.lora_A.default.weight').replace('.lora_B.weight', '.lora_B.default.weight'));
+        const t = tensors.get(key) ?? tensors.get(withAdapterName(key));
         if (!t) {
           fail('LORA_ADAPTER_MISMATCH', `adapter ${source} has no tensor \`${key}\``, {
             file: source,

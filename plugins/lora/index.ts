@@ -13,7 +13,7 @@ import { serializeSafetensors, type HostTensor } from '../../src/io/safetensors/
 import type { CausalLM } from '../../src/models/causal-lm.js';
 import type { ResolvedLora, ResolvedRecipe } from '../../src/recipe/index.js';
 import { applyLora, type LoraHandle } from './apply.js';
-import { mergeLora } from './merge.js';
+import { assertMergeableTied, mergeLora } from './merge.js';
 
 /** adapter_config.json fields for an adapter trained by this recipe. */
 export function adapterConfigFor(recipe: ResolvedRecipe, lora: ResolvedLora, handle: LoraHandle, model: CausalLM): Partial<LoraAdapterConfig> {
@@ -24,7 +24,8 @@ export function adapterConfigFor(recipe: ResolvedRecipe, lora: ResolvedLora, han
     loraAlpha: lora.alpha,
     loraDropout: lora.dropout,
     targetModules: handle.targetModulesForConfig,
-    fanInFanOut: model.modules().some((m) => m.path === handle.targets[0] && m.layout === 'conv1d'),
+    // PEFT forces fan_in_fan_out on for Conv1D targets (writing it back into the config); embeddings and heads have no say.
+    fanInFanOut: model.modules().some((m) => handle.targets.includes(m.path) && m.layout === 'conv1d'),
     bias: lora.bias,
     useRslora: lora.rslora,
     modulesToSave: lora.modules_to_save.length ? lora.modules_to_save : null,
@@ -65,6 +66,8 @@ export default definePlugin({
           dropoutSeed: (path) => ctx.seeds.seedFor(path),
           isTraining: () => ctx.training.on,
         });
+        // Fail before training, not at export, when the requested merged model cannot be built.
+        if (ctx.recipe.output.export.some((k) => k === 'merged' || k === 'full')) assertMergeableTied(model, handle.targets);
         if (lora.init_from) {
           const adapter = await readLoraAdapter(lora.init_from);
           if (adapter.config.r !== lora.r) {

@@ -15,7 +15,9 @@ import { DenseLinear, type LinearImpl, LinearSlot } from './layers/linear.js';
 import { KVCache } from './layers/kv-cache.js';
 import { type ForwardContext, buildForwardContext } from './forward-context.js';
 import { Parameter, withParameterValues } from './layers/parameter.js';
-import { TransposeCache, frozenMatMulT } from './layers/transpose-cache.js';
+import { embed } from './layers/embedding.js';
+import { LmHead } from './lm-head.js';
+import type { EmbeddingAdapter } from './embedding-adapter.js';
 import type { ModelCatalog, ModuleInfo } from './types.js';
 
 /** Inputs beyond the token ids. All host arrays; rows are batch entries. */
@@ -37,8 +39,10 @@ export type TrainableSpec = boolean | ((name: string) => boolean);
 export abstract class CausalLM {
   protected readonly params = new Map<string, Parameter>();
   protected readonly slots = new Map<string, LinearSlot>();
-  private readonly headT = new TransposeCache();
-  private cacheTransposed = true;
+  /** The output head as a swappable slot (null only for a catalogue without an `lm_head` module). */
+  private readonly head: LinearSlot | null = null;
+  private readonly baseHead: LmHead | null = null;
+  private readonly embeddingAdapters = new Map<string, EmbeddingAdapter>();
   private gradientCheckpointing = false;
   /** Constants of the last checkpointed forward, freed when the next forward starts (its backward is done). */
   private deferred: tf.Tensor[] = [];
@@ -62,6 +66,14 @@ export abstract class CausalLM {
       const w = make(`${m.path}.weight`, wShape);
       const b = m.bias ? make(`${m.path}.bias`, [m.outFeatures]) : null;
       this.slots.set(m.path, new LinearSlot({ path: m.path, inFeatures: m.inFeatures, outFeatures: m.outFeatures, layout: m.layout }, new DenseLinear(m.layout, w, b)));
+    }
+    const headInfo = catalog.modules.find((m) => m.kind === 'lm_head');
+    if (headInfo) {
+      const name = headInfo.tiedTo !== undefined ? `${headInfo.tiedTo}.weight` : `${headInfo.path}.weight`;
+      const prm = this.params.get(name);
+      if (!prm) throw new Error(`internal: no parameter ${name}`);
+      this.baseHead = new LmHead(prm, headInfo.tiedTo ?? null);
+      this.head = new LinearSlot({ path: headInfo.path, inFeatures: headInfo.inFeatures, outFeatures: headInfo.outFeatures, layout: 'linear' }, this.baseHead);
     }
   }
 
@@ -116,14 +128,48 @@ export abstract class CausalLM {
     return old;
   }
 
+  /** The output head as a Linear slot (`lm_head`; its weight is the embedding matrix when tied). */
+  headSlot(): LinearSlot {
+    if (!this.head) fail('MODEL_UNKNOWN_MODULE', `this ${this.config.modelType} model has no output head`);
+    return this.head;
+  }
+
+  /** Swap the head's implementation (LoRA on `lm_head`); returns the previous one (not disposed). */
+  replaceHead(impl: LinearImpl): LinearImpl {
+    const slot = this.headSlot();
+    const old = slot.impl;
+    slot.impl = impl;
+    return old;
+  }
+
+  /** Put an adapter on (or, with null, remove it from) the embedding at an HF module path; returns the previous one. */
+  setEmbeddingAdapter(path: string, adapter: EmbeddingAdapter | null): EmbeddingAdapter | null {
+    if (!this.catalog.modules.some((m) => m.path === path && m.kind === 'embedding')) {
+      fail('MODEL_UNKNOWN_MODULE', `no embedding module \`${path}\``, { hint: `embedding modules: ${this.catalog.modules.filter((m) => m.kind === 'embedding').map((m) => m.path).join(', ')}` });
+    }
+    const old = this.embeddingAdapters.get(path) ?? null;
+    if (adapter) this.embeddingAdapters.set(path, adapter);
+    else this.embeddingAdapters.delete(path);
+    return old;
+  }
+
+  /** Look up `ids [B, T]` in the embedding at `path` (`weight[ids]`), through its adapter if one is set. */
+  protected embedding(path: string, ids: tf.Tensor): tf.Tensor {
+    const base = embed(this.p(`${path}.weight`), ids);
+    const adapter = this.embeddingAdapters.get(path);
+    return adapter ? adapter.apply(ids, base) : base;
+  }
+
   /**
    * Frozen nn.Linear weights and the LM head are multiplied by cached transposed copies (on wasm a
    * transposed matmul re-transposes its operand on every call). Turn this off to save one weight-sized
    * copy per frozen projection when memory is tighter than time.
    */
   setTransposeCache(enabled: boolean): void {
-    this.cacheTransposed = enabled;
-    if (!enabled) this.headT.dispose();
+    if (this.baseHead) {
+      this.baseHead.cacheTransposed = enabled;
+      if (!enabled) this.baseHead.releaseCaches();
+    }
     for (const slot of this.slots.values()) {
       if (slot.impl instanceof DenseLinear) {
         slot.impl.cacheTransposed = enabled;
@@ -145,6 +191,9 @@ export abstract class CausalLM {
       const prm = this.params.get(spec.name);
       if (prm) {
         out.push([spec.name, prm]);
+        const owner = spec.name.slice(0, spec.name.lastIndexOf('.'));
+        const adapter = spec.name.endsWith('.weight') ? this.embeddingAdapters.get(owner) : undefined;
+        if (adapter) for (const [local, q] of adapter.parameters()) out.push([`${owner}.${local}`, q]);
         continue;
       }
       const path = spec.name.slice(0, spec.name.lastIndexOf('.'));
@@ -153,6 +202,8 @@ export abstract class CausalLM {
       const slot = this.slots.get(path);
       if (slot) for (const [local, q] of slot.impl.parameters()) out.push([`${path}.${local}`, q]);
     }
+    // The head is the last module: parameters a head implementation adds (LoRA) come last, as in PEFT.
+    if (this.head) for (const [local, q] of this.head.impl.parameters()) out.push([`${this.head.path}.${local}`, q]);
     return out;
   }
 
@@ -193,19 +244,9 @@ export abstract class CausalLM {
     return this.gradientCheckpointing && ctx.cache === null;
   }
 
-  /** hidden `[..., d]` → logits `[..., vocab]`, through the tied embedding or `lm_head`. */
+  /** hidden `[..., d]` → logits `[..., vocab]`, through the head slot (tied embedding or `lm_head`). */
   lmHead(h: tf.Tensor): tf.Tensor {
-    const head = this.catalog.modules.find((m) => m.kind === 'lm_head');
-    const name = head?.tiedTo !== undefined ? `${head.tiedTo}.weight` : 'lm_head.weight';
-    const prm = this.params.get(name);
-    if (!prm) throw new Error(`internal: no parameter ${name}`);
-    const w = prm.value;
-    return tf.tidy(() => {
-      const d = h.shape[h.rank - 1] as number;
-      const h2 = tf.reshape(h, [-1, d]);
-      const y = prm.trainable || !this.cacheTransposed ? tf.matMul(h2, w, false, true) : frozenMatMulT(h2, w, this.headT.get(w));
-      return tf.reshape(y, [...h.shape.slice(0, -1), w.shape[0] as number]);
-    });
+    return this.headSlot().apply(h);
   }
 
   private context(inputIds: number[][], opts: ForwardOptions): ForwardContext {
@@ -218,7 +259,10 @@ export abstract class CausalLM {
   dispose(): void {
     tf.dispose(this.deferred);
     this.deferred = [];
-    this.headT.dispose();
+    if (this.head && this.head.impl !== this.baseHead) this.head.impl.dispose();
+    this.baseHead?.dispose();
+    for (const a of this.embeddingAdapters.values()) a.dispose();
+    this.embeddingAdapters.clear();
     for (const prm of this.params.values()) prm.dispose();
     for (const slot of this.slots.values()) slot.impl.dispose();
     this.params.clear();

@@ -79,13 +79,14 @@ export function placeModules(catalog: ModelCatalog, method: ResolvedMethod, at: 
         }),
       );
     }
-    const nonLinear = targets.filter((p) => byModule.get(p)?.kind !== 'linear');
+    // Linears, embeddings (lora_embedding_A/B) and the output head carry LoRA, as in PEFT; norms do not.
+    const nonLinear = targets.filter((p) => !['linear', 'embedding', 'lm_head'].includes(byModule.get(p)?.kind ?? ''));
     if (nonLinear.length) {
       diagnostics.push(
-        diag('PLAN_LORA_TARGET_UNSUPPORTED', `LoRA on ${nonLinear.join(', ')}: tune run adapts linear layers only and will refuse this recipe`, {
+        diag('PLAN_LORA_TARGET_UNSUPPORTED', `LoRA on ${nonLinear.join(', ')}: tune run adapts linear layers, embeddings and the LM head only and will refuse this recipe`, {
           ...at('/method/lora/target_modules'),
           found: nonLinear.join(', '),
-          hint: 'drop embeddings / the LM head from target_modules, or train them fully by listing them in `modules_to_save`',
+          hint: 'drop normalization layers from target_modules, or train them fully by listing them in `modules_to_save`',
         }),
       );
     }

@@ -127,6 +127,9 @@ export async function train<E>(o: TrainerOptions<E>): Promise<TrainResult> {
       await o.driver.hookParallel('stepEnd', metrics);
       window = { loss: 0, steps: 0, tokens: 0, gradNorm: 0, t0: Date.now() };
     }
+    // Let the event loop run once per step: signal handlers (SIGINT/SIGTERM) are macrotasks and
+    // would otherwise wait until training ends.
+    await new Promise<void>((r) => setImmediate(r));
     let stopEarly = false;
     if (o.evalSteps && o.evalBatches.length && state.step % o.evalSteps === 0) stopEarly = await runEval();
     const interrupted = o.stopRequested();

@@ -92,13 +92,21 @@ describe('plan: compile', () => {
     assert.equal(dq.memory.quantizedWeights, 20_480 + 640 + 10);
   });
 
-  it('reports LoRA targets tune run cannot adapt, with the recipe position', async () => {
+  it('plans LoRA on embed_tokens and lm_head (PEFT embedding LoRA and head LoRA), counted by hand', async () => {
     const plan = await planRecipe(await loadRecipe(join(REPO, 'recipes/llama3-8b-lora-r128.yaml'), { cwd: REPO }), { env: { HF_HOME: mkdtempSync(join(tmpdir(), 'plan-hf-')) } });
+    assert.equal(plan.diagnostics.find((x) => x.code === 'PLAN_LORA_TARGET_UNSUPPORTED'), undefined, JSON.stringify(plan.diagnostics));
+    assert.equal(plan.parameters.base, 8_030_261_248);
+    // r 128 per layer: q/o 128·(4096+4096) ×2, k/v 128·(4096+1024) ×2, gate/up/down 128·(4096+14336) ×3
+    // = 10,485,760 × 32 layers; embed_tokens A [128, 128256] + B [4096, 128] and lm_head likewise, 16,941,056 each.
+    assert.equal(plan.parameters.adapters, 10_485_760 * 32 + 2 * 16_941_056);
+    assert.equal(plan.method.lora?.targets, 7 * 32 + 2);
+  });
+
+  it('reports LoRA targets tune run cannot adapt (norms)', () => {
+    const plan = compile(resolveRecipeObject(recipeObject({ kind: 'lora', lora: { r: 8, target_modules: '.*\\.(q_proj|input_layernorm)' } }), { baseDir: REPO, cwd: REPO }), { config: parseModelConfig(TINY_LLAMA) });
     const d = plan.diagnostics.find((x) => x.code === 'PLAN_LORA_TARGET_UNSUPPORTED');
     assert.ok(d, JSON.stringify(plan.diagnostics));
-    assert.match(d.message, /model\.embed_tokens, lm_head/);
-    assert.deepEqual([d.file, d.line, d.col], [join(REPO, "recipes/llama3-8b-lora-r128.yaml"), 24, 21]); // the target_modules list
-    assert.equal(plan.parameters.base, 8_030_261_248);
+    assert.match(d.message, /^LoRA on model\.layers\.0\.input_layernorm:/);
   });
 });
 

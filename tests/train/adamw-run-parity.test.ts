@@ -95,6 +95,12 @@ for (const backend of ['cpu', 'wasm']) {
           const got = await loadSafetensors(join(dir, 'out', 'adapter', 'adapter_model.safetensors'));
           assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
           for (const [k, w] of want) assert.ok(worstExcess(got.get(k)?.data as Float32Array, w.data as Float32Array, 2e-6, 0) <= 0, `weights ${k}`);
+          // The exported adapter_config.json has exactly PEFT 0.12's fields and the fixture's values.
+          const ours = JSON.parse(readFileSync(join(dir, 'out', 'adapter', 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
+          const theirs = JSON.parse(readFileSync(join(FIX, arch, 'adapter', 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
+          assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort());
+          for (const k of Object.keys(theirs)) if (k !== 'base_model_name_or_path') assert.deepEqual(ours[k], theirs[k], k);
+          assert.equal(ours['base_model_name_or_path'], join(FIX, arch, 'model'));
           const wantState = await loadSafetensors(join(FIX, arch, 'golden', 'adamw_optimizer_state_after_step3.safetensors'));
           const gotState = await loadSafetensors(join(dir, 'out', 'checkpoint-3', 'optimizer.safetensors'));
           for (const [k, w] of wantState) {

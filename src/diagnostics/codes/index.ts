@@ -14,6 +14,7 @@ import { RECIPE_CODES } from './recipe.js';
 import { MODEL_CODES } from './model.js';
 import { QUANT_CODES } from './quant.js';
 import { PLAN_CODES } from './plan.js';
+import { LORA_CODES } from './lora.js';
 
 export interface CodeInfo {
   /** One-line summary of what went wrong. */
@@ -33,6 +34,7 @@ export const CODES: Readonly<Record<string, CodeInfo>> = Object.freeze({
   ...MODEL_CODES,
   ...QUANT_CODES,
   ...PLAN_CODES,
+  ...LORA_CODES,
 });
 
 export function isKnownCode(code: string): boolean {

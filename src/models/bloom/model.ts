@@ -7,7 +7,6 @@ import { CausalLM } from '../causal-lm.js';
 import type { ForwardContext } from '../forward-context.js';
 import { bloomAlibiBias, bloomAlibiSlopes } from '../layers/alibi.js';
 import { attention } from '../layers/attention.js';
-import { embed } from '../layers/embedding.js';
 import { layerNorm } from '../layers/norms.js';
 import type { BloomConfig } from './config.js';
 
@@ -36,7 +35,7 @@ export class BloomModel extends CausalLM {
     this.slopes ??= bloomAlibiSlopes(H);
     const bias = ctx.retain(bloomAlibiBias(this.slopes, ctx.keyMask()));
     const ln = (name: string, h: tf.Tensor): tf.Tensor => layerNorm(h, this.p(`${name}.weight`), this.p(`${name}.bias`), c.layerNormEps);
-    let x = ln('transformer.word_embeddings_layernorm', embed(this.p('transformer.word_embeddings.weight'), ids));
+    let x = ln('transformer.word_embeddings_layernorm', this.embedding('transformer.word_embeddings', ids));
     const [B, T] = [ctx.batch, ctx.length];
     for (let i = 0; i < c.numLayers; i++) {
       const p = `transformer.h.${i}`;

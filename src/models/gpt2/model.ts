@@ -5,7 +5,6 @@ import type { ForwardContext } from '../forward-context.js';
 import { activation } from '../layers/activations.js';
 import { attention, splitHeads } from '../layers/attention.js';
 import { layerNorm } from '../layers/norms.js';
-import { embed } from '../layers/embedding.js';
 import type { Gpt2Config } from './config.js';
 
 /** GPT-2 transformer body; see {@link CausalLM} for the API. */
@@ -24,7 +23,7 @@ export class Gpt2Model extends CausalLM {
     const c = this.config;
     const hd = c.nEmbd / c.nHead;
     const pos = tf.tensor2d(ctx.positions.flat(), [ctx.batch, ctx.length], 'int32');
-    let x = tf.add(embed(this.p('transformer.wte.weight'), ids), embed(this.p('transformer.wpe.weight'), pos));
+    let x = tf.add(this.embedding('transformer.wte', ids), this.embedding('transformer.wpe', pos));
     const ln = (name: string, h: tf.Tensor): tf.Tensor => layerNorm(h, this.p(`${name}.weight`), this.p(`${name}.bias`), c.layerNormEps);
     for (let i = 0; i < c.nLayer; i++) {
       const p = `transformer.h.${i}`;

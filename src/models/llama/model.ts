@@ -4,7 +4,6 @@ import { CausalLM } from '../causal-lm.js';
 import type { ForwardContext } from '../forward-context.js';
 import { attention, splitHeads } from '../layers/attention.js';
 import { rmsNorm } from '../layers/norms.js';
-import { embed } from '../layers/embedding.js';
 import { applyRope, ropeInvFreq, ropeTables } from '../layers/rope.js';
 import type { LlamaConfig } from './config.js';
 
@@ -28,7 +27,7 @@ export class LlamaModel extends CausalLM {
     const cos = ctx.retain(tables.cos);
     const sin = ctx.retain(tables.sin);
     const norm = (name: string, h: tf.Tensor): tf.Tensor => rmsNorm(h, this.p(`${name}.weight`), c.rmsNormEps);
-    let x: tf.Tensor = embed(this.p('model.embed_tokens.weight'), ids);
+    let x: tf.Tensor = this.embedding('model.embed_tokens', ids);
     for (let i = 0; i < c.numLayers; i++) {
       const p = `model.layers.${i}`;
       x = this.layer(i, x, ctx, (xIn) => {

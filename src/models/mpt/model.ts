@@ -6,7 +6,6 @@ import { activation } from '../layers/activations.js';
 import { alibiBias, alibiSlopes } from '../layers/alibi.js';
 import { attention, splitHeads } from '../layers/attention.js';
 import { layerNorm } from '../layers/norms.js';
-import { embed } from '../layers/embedding.js';
 import type { MptConfig } from './config.js';
 
 /** MPT transformer body; see {@link CausalLM} for the API. */
@@ -30,7 +29,7 @@ export class MptModel extends CausalLM {
     const bias = ctx.retain(alibiBias(this.slopes, ctx.pastLength + ctx.length));
     const scale = c.softmaxScale ?? 1 / Math.sqrt(hd);
     const ln = (name: string, h: tf.Tensor): tf.Tensor => layerNorm(h, this.p(`${name}.weight`), null, c.layerNormEps);
-    let x: tf.Tensor = embed(this.p('transformer.wte.weight'), ids);
+    let x: tf.Tensor = this.embedding('transformer.wte', ids);
     for (let i = 0; i < c.nLayers; i++) {
       const p = `transformer.blocks.${i}`;
       x = this.layer(i, x, ctx, (xIn) => {
