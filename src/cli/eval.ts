@@ -90,10 +90,10 @@ function print(io: CliIO, f: Flags, result: Record<string, number>): void {
 }
 
 async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
-  const [{ loadRecipe }, { loadTokenizer }, { builtinFormats }, fromRecipe, { prepareData }, { collate }, { ioHubDatasetSource }] = await Promise.all([
+  const [{ loadRecipe }, { loadTokenizer }, { datasetFormats, recipeDriver }, fromRecipe, { prepareData }, { collate }, { ioHubDatasetSource }] = await Promise.all([
     import('../recipe/index.js'),
     import('../tokenizer/index.js'),
-    import('../data/builtin-formats.js'),
+    import('../plugin/recipe-plugins.js'),
     import('../data/from-recipe.js'),
     import('../data/prepare.js'),
     import('../data/collate.js'),
@@ -109,7 +109,7 @@ async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
     const { downloadHubRepo } = await import('../io/hub/index.js');
     modelDir = (await downloadHubRepo(`${modelDir}@${recipe.model.revision}`, recipe.model.offline ? { offline: true } : {})).dir;
   }
-  const formats = builtinFormats();
+  const formats = await datasetFormats(await recipeDriver(loaded, io.cwd));
   const { dir, overrides } = await fromRecipe.tokenizerFromRecipe(recipe);
   const tokenizer = await loadTokenizer(resolve(io.cwd, dir), overrides);
   const prepared = await prepareData({

@@ -4,7 +4,7 @@ import type { Command } from './command.js';
 import { fail } from '../diagnostics/index.js';
 import { loadRecipe } from '../recipe/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
-import { builtinFormats } from '../data/builtin-formats.js';
+import { datasetFormats, recipeDriver } from '../plugin/recipe-plugins.js';
 import { dataConfigFromRecipe, recipeLocator, tokenizerFromRecipe } from '../data/from-recipe.js';
 import { renderRow, rowsToJson } from '../data/inspect.js';
 import { prepareData } from '../data/prepare.js';
@@ -68,7 +68,7 @@ export const command: Command = {
     }
 
     const recipe = await loadRecipe(positionals[0]!, { cwd: io.cwd, overrides: values.set ?? [] });
-    const formats = builtinFormats();
+    const formats = await datasetFormats(await recipeDriver(recipe, io.cwd));
     const { dir, overrides } = await tokenizerFromRecipe(recipe);
     const tokenizer = await loadTokenizer(resolve(io.cwd, dir), overrides);
     const prepared = await prepareData({

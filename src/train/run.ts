@@ -15,13 +15,12 @@ import { ioHubDatasetSource } from '../data/sources/hub-io.js';
 import { type ModelConfig, countParameters, parseModelConfig, readModelConfig } from '../models/catalog.js';
 import type { CausalLM } from '../models/causal-lm.js';
 import { loadModel, randomModel } from '../models/load.js';
-import { createDriver, loadPlugins, type PluginRef, type TuneDriver } from '../plugin/index.js';
-import { builtinPlugins, implicitPlugins } from '../plugin/builtins.js';
+import type { TuneDriver } from '../plugin/index.js';
+import { datasetFormats, recipeDriver } from '../plugin/recipe-plugins.js';
 import { locateInRecipe, type ResolvedRecipe } from '../recipe/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { idsOnlyTokenizer } from '../tokenizer/ids-only.js';
 import type { TrainRow } from '../data/pack.js';
-import type { DatasetFormat } from '../data/format.js';
 import { type CheckpointContent, type TrainerState, CHECKPOINT_FORMAT, findResumeCheckpoint, listCheckpoints, loadCheckpoint, rotateCheckpoints, saveCheckpoint } from './checkpoint.js';
 import type { Batch } from './batch.js';
 import type { Optimizer, ParamGroup } from './optim/optimizer.js';
@@ -90,24 +89,6 @@ function paramGroups(model: CausalLM, weightDecay: number): ParamGroup[] {
   return [decay, noDecay].filter((g) => g.params.length > 0);
 }
 
-function pluginRefs(recipe: ResolvedRecipe): PluginRef[] {
-  const explicit = new Set(recipe.plugins.map((p) => p.use));
-  const refs: PluginRef[] = implicitPlugins(recipe).filter((n) => !explicit.has(n)).map((use) => ({ use }));
-  recipe.plugins.forEach((p, i) => {
-    const at = locateInRecipe(recipe, `/plugins/${i}`, 'value');
-    refs.push({
-      use: p.path ?? p.use,
-      options: p.options,
-      ...(at.file && at.line !== undefined ? { at: { file: at.file, line: at.line, col: at.col ?? 1, ...(at.source !== undefined ? { source: at.source } : {}) } } : {}),
-      locateOption: (ptr) => {
-        const l = locateInRecipe(recipe, `${p.pointer}${ptr}`, 'value');
-        return l.file && l.line !== undefined ? { file: l.file, line: l.line, col: l.col ?? 1, ...(l.source !== undefined ? { source: l.source } : {}) } : undefined;
-      },
-    });
-  });
-  return refs;
-}
-
 function refuseExistingOutput(recipe: ResolvedRecipe, resuming: boolean): void {
   const dir = recipe.output.dir;
   if (resuming || recipe.output.overwrite || !existsSync(dir)) return;
@@ -140,12 +121,12 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
     }
   }
 
-  const driver: TuneDriver = createDriver(await loadPlugins(pluginRefs(recipe), { baseDir: recipe.source.file ? join(recipe.source.file, '..') : o.cwd, builtins: builtinPlugins() }));
+  const driver: TuneDriver = await recipeDriver(recipe, o.cwd);
   const engine = await initEngine(o.backend ?? recipe.engine.backend, { threads: recipe.engine.threads });
   log(engine.message);
 
   // Data first: bad rows should fail before a large model is loaded.
-  const formats = (await driver.hookSequential('datasetFormats', new Map<string, DatasetFormat>())) as Map<string, DatasetFormat>;
+  const formats = await datasetFormats(driver);
   const tok = await tokenizerFromRecipe(recipe);
   const idsOnly = recipe.data.datasets.every((d) => d.format === 'tokenized') && !existsSync(join(tok.dir, 'tokenizer.json')) && !existsSync(join(tok.dir, 'vocab.json'));
   const tokenizer = idsOnly ? idsOnlyTokenizer(tok.dir, JSON.parse(readFileSync(join(tok.dir, 'config.json'), 'utf8')) as Record<string, unknown>) : await loadTokenizer(tok.dir, tok.overrides);
