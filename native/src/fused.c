@@ -3,8 +3,8 @@
  * one (or two) to exponentiate — where tfjs' op-by-op path makes five full passes with temporaries.
  *   softmax(x, out, rows, cols)
  *   logSoftmax(x, out, rows, cols)
- *   crossEntropy(x, targets, losses, dx | null, rows, cols, scale):
- *     losses[r] = logsumexp(x_r) − x_r[targets[r]];  dx_r = scale·(softmax(x_r) − onehot(targets[r]))
+ *   crossEntropy(x, targets, losses, dx | null, rows, cols, scale | Float32Array per-row scale):
+ *     losses[r] = logsumexp(x_r) − x_r[targets[r]];  dx_r = scale_r·(softmax(x_r) − onehot(targets[r]))
  * Sums accumulate in double so long rows (50k-entry vocabularies) keep float32 accuracy.
  */
 #include <math.h>
@@ -19,6 +19,7 @@ typedef struct {
   float* losses;
   size_t cols;
   double scale;
+  const float* row_scale; /* per-row scale (cross-entropy gradient), or NULL for `scale` */
   int mode; /* 0 softmax, 1 log-softmax, 2 cross-entropy */
 } rows_ctx;
 
@@ -60,9 +61,10 @@ static void rows_range(void* p, size_t begin, size_t end) {
     int32_t t = c->targets[r];
     c->losses[r] = lse - x[t];
     if (c->out) {
-      float s = (float)(c->scale / sum);
+      double sc = c->row_scale ? (double)c->row_scale[r] : c->scale;
+      float s = (float)(sc / sum);
       for (size_t j = 0; j < n; j++) o[j] *= s;
-      o[t] -= (float)c->scale;
+      o[t] -= (float)sc;
     }
   }
   free(scratch);
@@ -90,7 +92,18 @@ static napi_value run_rows(napi_env env, napi_callback_info info, int mode) {
     if (!get_f32(env, argv[0], &x, &lx) || !get_i32(env, argv[1], &t, &lt) || !get_f32(env, argv[2], &losses, &ll)) return NULL;
     napi_typeof(env, argv[3], &vt);
     if (vt != napi_null && !get_f32(env, argv[3], &out, &lo)) return NULL;
-    if (!get_int(env, argv[4], &rows) || !get_int(env, argv[5], &cols) || !get_double(env, argv[6], &c.scale)) return NULL;
+    if (!get_int(env, argv[4], &rows) || !get_int(env, argv[5], &cols)) return NULL;
+    napi_valuetype st;
+    napi_typeof(env, argv[6], &st);
+    if (st == napi_number) {
+      if (!get_double(env, argv[6], &c.scale)) return NULL;
+    } else {
+      float* rs;
+      size_t lrs;
+      if (!get_f32(env, argv[6], &rs, &lrs)) return NULL;
+      if ((int64_t)lrs < rows) THROW(env, "crossEntropy: per-row scale shorter than rows");
+      c.row_scale = rs;
+    }
     if (rows < 0 || (size_t)rows > lt || (size_t)rows > ll) THROW(env, "crossEntropy: targets/losses too short");
     for (int64_t r = 0; r < rows; r++)
       if (t[r] < 0 || t[r] >= cols) THROW(env, "crossEntropy: target outside [0, cols)");

@@ -41,7 +41,7 @@ export class LoraEmbedding implements EmbeddingAdapter {
       // gatherND rather than gather along A's axis 1: see layers/embedding.ts (scatter gradient).
       const flat = tf.reshape(ids, [-1, 1]);
       let rows = tf.gatherND(tf.transpose(this.loraA.value), flat); // [N, r]
-      if (false && this.paddingIdx !== null) rows = maskGradient(rows, tf.cast(tf.notEqual(flat, this.paddingIdx), 'float32'));
+      if (this.paddingIdx !== null) rows = maskGradient(rows, tf.cast(tf.notEqual(flat, this.paddingIdx), 'float32'));
       const delta = tf.matMul(rows, this.loraB.value, false, true); // [N, dim]
       return tf.add(base, tf.reshape(tf.mul(delta, this.scaling), base.shape));
     });

@@ -74,6 +74,7 @@ export function compile(recipe: ResolvedRecipe, opts: CompileOptions): Plan {
   const engine = opts.engine ?? chooseEngine(recipe.engine.backend);
   const lora = method.lora;
   const q = method.quantization;
+  // PEFT's embedding LoRA takes token ids and applies no dropout: only linear/head inputs are dropped out.
   const targets = placed.loraTargets.map((p) => placed.modules.find((m) => m.path === p)!);
   const budget = estimateTrainingMemory({
     dims,
@@ -92,7 +93,7 @@ export function compile(recipe: ResolvedRecipe, opts: CompileOptions): Plan {
     gradientCheckpointing: recipe.training.gradient_checkpointing,
     ...(q ? { quant: { blocksize: q.blocksize, doubleQuant: q.double_quant } } : {}),
     ...(lora && targets.length
-      ? { lora: { rankPerLayer: (lora.r * targets.length) / dims.layers, droppedInputPerLayer: lora.dropout > 0 ? targets.reduce((n, m) => n + m.inFeatures, 0) / dims.layers : 0 } }
+      ? { lora: { rankPerLayer: (lora.r * targets.length) / dims.layers, droppedInputPerLayer: lora.dropout > 0 ? targets.filter((m) => m.kind !== 'embedding').reduce((n, m) => n + m.inFeatures, 0) / dims.layers : 0 } }
       : {}),
     backend: engine.backend === 'wasm' ? 'wasm' : engine.backend === 'tensorflow' ? 'tensorflow' : 'cpu',
   });

@@ -28,7 +28,7 @@ export interface NativeAddon {
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   logSoftmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** losses[r] = logsumexp(x_r) − x_r[t_r]; dx (optional) = scale·(softmax(x_r) − onehot(t_r)). */
-  crossEntropy(x: Float32Array, targets: Int32Array, losses: Float32Array, dx: Float32Array | null, rows: number, cols: number, scale: number): void;
+  crossEntropy(x: Float32Array, targets: Int32Array, losses: Float32Array, dx: Float32Array | null, rows: number, cols: number, scale: number | Float32Array): void;
   /** out = a ∘ b with broadcasting; `layout` from broadcastLayout (src/engine/native/elementwise.ts). */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, layout: Float64Array): void;
   /** out = f(x) element-wise (op codes in UNARY_OPS). */

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { initEngine, tf } from '../../../src/engine/index.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
+import { tokenCrossEntropy } from '../../../src/engine/native/cross-entropy.js';
 
 const built = loadNativeAddon().addon !== null;
 
@@ -152,5 +153,31 @@ async function same(inputs: Inputs, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.T
     }
     assert.throws(() => addon.crossEntropy(x, Int32Array.from([0, cols, 0]), losses, null, rows, cols, 1), /target outside/);
     assert.throws(() => addon.gemm(x, x, new Float32Array(4), 2, 2, 5000, false, false, null, null, 1, 0), /offset out of range/);
+  });
+});
+
+(built ? describe : describe.skip)('tokenCrossEntropy (fused loss op)', () => {
+  after(() => initEngine('cpu'));
+  it('matches the log-softmax + gather composition in value and gradient, on native and cpu', async () => {
+    const x = input([4, 3001], 120);
+    const targets = Int32Array.from([0, 7, 3000, 1500]);
+    const weights = tf.tensor1d([0.25, 0.5, 1, 2]);
+    const run = async (backend: 'cpu' | 'native'): Promise<[Float32Array, Float32Array]> => {
+      await initEngine(backend);
+      const t = tf.tensor2d(x.data, x.shape as [number, number]);
+      const w = tf.tensor1d(weights.dataSync() as Float32Array);
+      const f = (z: tf.Tensor): tf.Tensor => tf.sum(tf.mul(tokenCrossEntropy(z as tf.Tensor2D, targets), w));
+      const per = tokenCrossEntropy(t, targets).dataSync() as Float32Array;
+      const g = tf.grad(f)(t).dataSync() as Float32Array;
+      tf.dispose([t, w]);
+      return [per, g];
+    };
+    const [pc, gc] = await run('cpu');
+    const [pn, gn] = await run('native');
+    pc.forEach((v, i) => assert.ok(Math.abs(v - pn[i]!) < 1e-5, `loss ${i}: ${v} vs ${pn[i]}`));
+    let worst = 0;
+    gc.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - gn[i]!))));
+    assert.ok(worst < 1e-6, `gradient max abs difference ${worst}`);
+    weights.dispose();
   });
 });

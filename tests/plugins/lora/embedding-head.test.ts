@@ -2,7 +2,7 @@
  * LoRA on `embed_tokens` (PEFT 0.12 `lora.Embedding`) and on `lm_head` (an ordinary LoRA Linear):
  * init, PEFT keys and shapes, forward against host arithmetic, gradients against the merged-model
  * gradient identity (with the padding_idx column of lora_embedding_A getting no gradient), merges in
- * the plugin and on the host, the refusal on tied models, and an end-to-end `tune run`.
+ * the plugin and on the host, and the refusal on tied models (`tune run`: embedding-head-run.test.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,32 +13,10 @@ import { buildModel, causalLmLoss, loadModel, mergeAdapter, parseModelConfig, ra
 import { saveLoraAdapter } from '../../../src/io/peft/index.js';
 import type { HostTensor } from '../../../src/io/safetensors/index.js';
 import { TuneError } from '../../../src/diagnostics/index.js';
-import { applyLora, LORA_PARAM, type LoraHandle } from '../../../plugins/lora/apply.js';
+import { LORA_PARAM } from '../../../plugins/lora/apply.js';
 import { mergeLora } from '../../../plugins/lora/merge.js';
 import { describeOnBackends } from '../../helpers/backends.js';
-
-/** Untied Llama with a padding_idx (pad_token_id 0), small enough for host loops. */
-export const UNTIED = { model_type: 'llama', vocab_size: 96, hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 64, rms_norm_eps: 1e-6, tie_word_embeddings: false, pad_token_id: 0, bos_token_id: 1, eos_token_id: 2 };
-const IDS = [
-  [5, 17, 0, 42, 95, 3],
-  [0, 0, 61, 8, 8, 33],
-];
-const LABELS = [
-  [5, 17, 0, 42, 95, 3],
-  [-100, -100, 61, 8, 8, 33],
-];
-const R = 4;
-const ALPHA = 8;
-const S = ALPHA / Math.sqrt(R); // rsLoRA
-const TARGETS = ['q_proj', 'v_proj', 'embed_tokens', 'lm_head'];
-
-function untied(): CausalLM {
-  return randomModel(parseModelConfig(UNTIED), { seed: 7 });
-}
-
-function withLora(model: CausalLM, targets: string[] = TARGETS): LoraHandle {
-  return applyLora(model, { r: R, alpha: ALPHA, dropout: 0, rslora: true, targetModules: targets, bias: 'none', modulesToSave: [], init: 'default', seed: 3 });
-}
+import { ALPHA, IDS, LABELS, R, S, TARGETS, UNTIED, assertClose, untied, withLora } from './embedding-head-fixture.js';
 
 /** Give every LoRA tensor non-zero values (N(0, 0.3²)) so each path contributes. */
 function randomize(model: CausalLM, seed: number, only: RegExp = LORA_PARAM): void {
@@ -63,15 +41,6 @@ function setParam(model: CausalLM, name: string, data: Float32Array): void {
   const t = tf.tensor(data, p.shape);
   p.assign(t);
   t.dispose();
-}
-
-function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i] as number;
-    const w = want[i] as number;
-    assert.ok(Math.abs(g - w) <= atol + rtol * Math.abs(w), `${what}[${i}]: ${g} vs ${w}`);
-  }
 }
 
 /** out[a, b] = Σ_k X[a, k]·Y[b, k] for row-major X [na, nk], Y [nb, nk] (i.e. X·Yᵀ). */
@@ -243,8 +212,7 @@ describeOnBackends('LoRA on embed_tokens and lm_head (PEFT 0.12)', () => {
     }
   });
 
-  it('tied model (llama fixture): the head adapter leaves the input embedding alone; merging is refused', async () => {
-    const fixture = 'tests/fixtures/parity/llama/model';
+  for (const fixture of ['tests/fixtures/parity/llama/model', 'models/stories260k']) it(`tied model (${fixture}): the head adapter leaves the input embedding alone; merging is refused`, async () => {
     const model = await loadModel(fixture);
     const base = await loadModel(fixture);
     const dir = mkdtempSync(join(tmpdir(), 'lora-tied-'));
