@@ -32,6 +32,9 @@ export interface ForwardOptions {
   cache?: KVCache;
 }
 
+/** Builds a linear slot's implementation from its (frozen or trainable) bias. */
+export type LinearFactory = (bias: Parameter | null) => LinearImpl;
+
 /** Which parameters become trainable `tf.Variable`s (default: none — inference). */
 export type TrainableSpec = boolean | ((name: string) => boolean);
 
@@ -52,6 +55,8 @@ export abstract class CausalLM {
     readonly catalog: ModelCatalog,
     weights: ReadonlyMap<string, HostTensor>,
     trainable: TrainableSpec = false,
+    /** Linear slots built from something other than a float weight (e.g. pre-quantized 4-bit), by module path. */
+    linears: ReadonlyMap<string, LinearFactory> = new Map(),
   ) {
     const isTrainable = typeof trainable === 'function' ? trainable : () => trainable;
     const make = (name: string, shape: number[]): Parameter => new Parameter(name, tf.tensor(hostData(weights, name, shape), shape), isTrainable(name));
@@ -62,10 +67,11 @@ export abstract class CausalLM {
     }
     for (const m of catalog.modules) {
       if (m.kind !== 'linear' || m.layout === undefined) continue;
-      const wShape = m.layout === 'conv1d' ? [m.inFeatures, m.outFeatures] : [m.outFeatures, m.inFeatures];
-      const w = make(`${m.path}.weight`, wShape);
       const b = m.bias ? make(`${m.path}.bias`, [m.outFeatures]) : null;
-      this.slots.set(m.path, new LinearSlot({ path: m.path, inFeatures: m.inFeatures, outFeatures: m.outFeatures, layout: m.layout }, new DenseLinear(m.layout, w, b)));
+      const factory = linears.get(m.path);
+      const wShape = m.layout === 'conv1d' ? [m.inFeatures, m.outFeatures] : [m.outFeatures, m.inFeatures];
+      const impl = factory ? factory(b) : new DenseLinear(m.layout, make(`${m.path}.weight`, wShape), b);
+      this.slots.set(m.path, new LinearSlot({ path: m.path, inFeatures: m.inFeatures, outFeatures: m.outFeatures, layout: m.layout }, impl));
     }
     const headInfo = catalog.modules.find((m) => m.kind === 'lm_head');
     if (headInfo) {

@@ -6,8 +6,13 @@
  * const model = await loadModel('models/stories260k');
  * const fresh = randomModel(parseModelConfig({ model_type: 'gpt2', n_layer: 2 }), { seed: 1 });
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ModelConfig, modelCatalog, readModelConfig } from './catalog.js';
-import type { CausalLM, TrainableSpec } from './causal-lm.js';
+import type { CausalLM, LinearFactory, TrainableSpec } from './causal-lm.js';
+import { extractQuantizedWeights, parseQuantizationConfig } from '../quant/index.js';
+import { Nf4Linear } from '../quant/nf4-linear.js';
+import type { HostTensor } from '../io/safetensors/index.js';
 import { normalizeWeightNames, readCheckpoint } from './checkpoint.js';
 import { mergeAdapter } from './adapter-merge.js';
 import { randomWeights } from './init.js';
@@ -35,9 +40,24 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Ca
 export async function loadModelWithInfo(dir: string, opts: LoadOptions = {}): Promise<LoadedModel> {
   const config = readModelConfig(dir, opts.configOverrides);
   const catalog = modelCatalog(config);
-  const { weights, unexpected } = normalizeWeightNames(await readCheckpoint(dir), catalog);
+  const { tensors, linears } = splitPrequantized(dir, await readCheckpoint(dir));
+  const { weights, unexpected } = normalizeWeightNames(tensors, catalog);
   if (opts.adapter !== undefined) await mergeAdapter(weights, opts.adapter, catalog);
-  return { model: buildModel(config, weights, opts.trainable ?? false), unexpectedKeys: unexpected };
+  return { model: buildModel(config, weights, opts.trainable ?? false, linears), unexpectedKeys: unexpected };
+}
+
+/**
+ * A bitsandbytes 4-bit checkpoint (config.json `quantization_config` with `load_in_4bit`) keeps its
+ * projections packed: they become frozen `Nf4Linear` slots from the stored codes, absmax and maps,
+ * bit for bit, never a float32 copy. Everything else loads as usual.
+ */
+function splitPrequantized(dir: string, raw: Map<string, HostTensor>): { tensors: Map<string, HostTensor>; linears: Map<string, LinearFactory> } {
+  const file = join(dir, 'config.json');
+  const q = parseQuantizationConfig((JSON.parse(readFileSync(file, 'utf8')) as { quantization_config?: unknown }).quantization_config, file);
+  if (!q) return { tensors: raw, linears: new Map() };
+  const { quantized, rest } = extractQuantizedWeights(raw, join(dir, 'model.safetensors'));
+  const linears = new Map<string, LinearFactory>([...quantized].map(([path, w]) => [path, (bias) => new Nf4Linear(w, 'linear', bias)]));
+  return { tensors: rest, linears };
 }
 
 /** A model with fresh HF-style random weights (seeded). */
