@@ -1,1 +1,0 @@
-cmd_Release/tunekit_native.node := ln -f "Release/obj.target/tunekit_native.node" "Release/tunekit_native.node" 2>/dev/null || (rm -rf "Release/tunekit_native.node" && cp -af "Release/obj.target/tunekit_native.node" "Release/tunekit_native.node")
