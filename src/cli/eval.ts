@@ -22,7 +22,7 @@ the recipe's first dataset settings (format, template, fields) — e.g. a held-o
 
   --batch-size N     rows per forward pass (default 8)
   --limit N          evaluate only the first N rows / examples
-  --backend auto|wasm|cpu|tensorflow
+  --backend auto|native|wasm|cpu|tensorflow
   --format text|json`;
 
 interface EvalBatch {

@@ -26,7 +26,7 @@ const USAGE = `usage: tune generate --model DIR (--prompt TEXT | --input-ids 1,2
   --stop STR                  stop when the continuation contains STR (repeatable)
   --seed N                    sampler seed (default 0)
   --no-cache                  recompute the whole sequence per token (no KV cache)
-  --backend auto|wasm|cpu|tensorflow
+  --backend auto|native|wasm|cpu|tensorflow
   --format text|json          json prints {"prompt_ids", "generated_ids", ...} once at the end`;
 
 const OPTIONS = {

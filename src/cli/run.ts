@@ -4,7 +4,7 @@ import { loadRecipe, looksLikeOverride } from '../recipe/index.js';
 import { runRecipe } from '../train/run.js';
 import type { Command } from './command.js';
 
-const USAGE = `usage: tune run RECIPE [key.path=value ...] [~key.path ...] [--resume [latest|PATH]] [--backend auto|tensorflow|wasm|cpu]
+const USAGE = `usage: tune run RECIPE [key.path=value ...] [~key.path ...] [--resume [latest|PATH]] [--backend auto|tensorflow|native|wasm|cpu]
 
 Train a recipe. Overrides apply before validation. Ctrl-C (SIGINT) or SIGTERM finishes the current
 step, saves a checkpoint and exits; continue with --resume.`;
@@ -29,7 +29,7 @@ export const command: Command = {
     const [file, ...rest] = parsed.positionals;
     if (!file) fail('CLI_USAGE', 'tune run needs a recipe file', { hint: USAGE });
     const backend = parsed.values.backend;
-    if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) fail('CLI_USAGE', `unknown backend \`${backend}\``, { expected: 'auto | tensorflow | wasm | cpu' });
+    if (backend !== undefined && !['auto', 'tensorflow', 'native', 'wasm', 'cpu'].includes(backend)) fail('CLI_USAGE', `unknown backend \`${backend}\``, { expected: 'auto | tensorflow | native | wasm | cpu' });
     const bad = rest.filter((r) => !looksLikeOverride(r));
     if (bad.length) fail('CLI_USAGE', `unexpected argument \`${bad[0]}\``, { expected: 'key.path=value or ~key.path overrides after the recipe', hint: USAGE });
     const recipe = await loadRecipe(file, { overrides: rest, cwd: io.cwd });

@@ -155,7 +155,7 @@ export interface ResolvedLogging {
 }
 
 export interface ResolvedEngine {
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
   threads: number | null;
 }
 

@@ -495,9 +495,9 @@ export interface Logging {
  */
 export interface Engine {
   /**
-   * `auto` picks the best available: tensorflow (tfjs-node[-gpu]) → wasm → cpu.
+   * `auto` picks the best available: tensorflow (tfjs-node[-gpu]) → native (the OpenBLAS addon built at install) → wasm → cpu.
    */
-  backend?: "auto" | "tensorflow" | "wasm" | "cpu";
+  backend?: "auto" | "tensorflow" | "native" | "wasm" | "cpu";
   /**
    * Worker threads for the wasm backend. null: the backend default.
    */

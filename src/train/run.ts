@@ -155,6 +155,8 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
   };
   const model = ((await driver.hookSequential('prepareModel', built.model, ctx)) as CausalLM | undefined) ?? built.model;
   model.setGradientCheckpointing(recipe.training.gradient_checkpointing);
+  // Transposed copies of frozen weights only pay off on wasm (XNNPACK); elsewhere they cost memory.
+  if (engine.backend !== 'wasm') model.setTransposeCache(false);
   ctx.model = model;
   const groups = paramGroups(model, recipe.optimizer.weight_decay);
   const trainable = groups.reduce((n, g) => n + g.params.reduce((m, p) => m + p.variable.size, 0), 0);

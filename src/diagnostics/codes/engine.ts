@@ -1,7 +1,7 @@
 import type { CodeInfo } from './index.js';
 
 export const ENGINE_CODES: Record<string, CodeInfo> = {
-  ENGINE_UNKNOWN_BACKEND: { summary: 'the requested backend is not one of auto, tensorflow, wasm, cpu' },
+  ENGINE_UNKNOWN_BACKEND: { summary: 'the requested backend is not one of auto, tensorflow, native, wasm, cpu' },
   ENGINE_BACKEND_UNAVAILABLE: {
     summary: 'the requested backend is not installed or cannot be loaded on this machine',
   },
