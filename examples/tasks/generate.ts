@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../../src/index.js';
 
 export interface AlpacaRow {
   instruction: string;
@@ -23,18 +24,6 @@ const WORDS = [
   'happy', 'big', 'red', 'blue', 'green', 'little', 'jump', 'run', 'play', 'sing', 'bed', 'pig', 'cow', 'hen', 'sky',
   'sea', 'sand', 'shoe', 'kite', 'lamp', 'rose', 'king', 'cold', 'warm', 'fast', 'slow', 'good', 'kind', 'nice', 'fun',
 ];
-
-/** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same task set everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A task family: every input it can ask about, and the row for one input. */
 interface Task {
@@ -90,7 +79,7 @@ function shuffled<T>(xs: readonly T[], r: () => number): T[] {
  * (it must have learnt the task, not the answer).
  */
 export function generateSplits(train: number, testPerTask: number, seed: number, testFraction = 0.2): { train: AlpacaRow[]; test: AlpacaRow[] } {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   const kinds = Object.keys(TASKS);
   const parts = kinds.map((k) => {
     const task = TASKS[k] as Task;

@@ -7,6 +7,7 @@ export { buildExamples, type DatasetExamples } from './build-examples.js';
 export { collate, batches, type Batch, type CollateOptions } from './collate.js';
 export { packExamples, asRow, type TrainRow } from './pack.js';
 export { splitAndMix, valCount } from './mix-split.js';
+export { seededRandom, permutation } from './shuffle.js';
 export { renderRow, rowsToJson } from './inspect.js';
 export { builtinFormats } from './builtin-formats.js';
 export { parsePromptTemplate, fillPromptTemplate } from './prompt-template.js';

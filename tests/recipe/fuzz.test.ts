@@ -8,20 +8,12 @@ import { main } from '../../src/cli/main.js';
 import { formatDiagnostics, isKnownCode } from '../../src/diagnostics/index.js';
 import { checkRecipeFile } from '../../src/recipe/load.js';
 import { captureIO } from '../helpers/io.js';
+import { seededRandom } from '../../src/data/shuffle.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
-/** mulberry32: a tiny seeded PRNG so every run mutates the same way. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The data pipeline's seeded PRNG (mulberry32), so every run mutates the same way. */
+const rng = seededRandom;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
