@@ -4,45 +4,11 @@
  * embedding LoRA W += (B@A)ᵀ·scaling (`lora_embedding_A [r, V]`, `lora_embedding_B [d, r]`), exactly
  * as PEFT's `merge_and_unload`. Embedding/head LoRA on a tied model is refused (see LORA_MERGE_TIED). Training-time LoRA (separate A/B variables) lives in the LoRA plugin.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../diagnostics/index.js';
-import { type HostTensor, loadSafetensors } from '../io/safetensors/index.js';
+import { readLoraAdapter } from '../io/peft/index.js';
+import type { HostTensor } from '../io/safetensors/index.js';
 import type { ModelCatalog } from './types.js';
-
-interface LoraConfig {
-  r: number;
-  alpha: number;
-  rslora: boolean;
-  rankPattern: Record<string, number>;
-  alphaPattern: Record<string, number>;
-  bias: string;
-}
-
-function readLoraConfig(dir: string): LoraConfig {
-  const file = join(dir, 'adapter_config.json');
-  if (!existsSync(file)) fail('ADAPTER_CONFIG_INVALID', `no adapter_config.json in ${dir}`, { file, hint: '--adapter takes a PEFT adapter folder' });
-  let j: Record<string, unknown>;
-  try {
-    j = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    fail('ADAPTER_CONFIG_INVALID', `adapter_config.json is not valid JSON: ${(e as Error).message}`, { file });
-  }
-  if (j['peft_type'] !== 'LORA') fail('ADAPTER_CONFIG_INVALID', 'only LoRA adapters can be applied', { file, path: '/peft_type', expected: '"LORA"', found: JSON.stringify(j['peft_type']) });
-  if (j['use_dora'] === true) fail('ADAPTER_CONFIG_INVALID', 'DoRA adapters are not supported yet', { file, path: '/use_dora' });
-  const r = j['r'];
-  const alpha = j['lora_alpha'];
-  if (typeof r !== 'number' || r <= 0) fail('ADAPTER_CONFIG_INVALID', '`r` must be a positive integer', { file, path: '/r', found: JSON.stringify(r) });
-  if (typeof alpha !== 'number') fail('ADAPTER_CONFIG_INVALID', '`lora_alpha` must be a number', { file, path: '/lora_alpha', found: JSON.stringify(alpha) });
-  return {
-    r,
-    alpha,
-    rslora: j['use_rslora'] === true,
-    rankPattern: (j['rank_pattern'] ?? {}) as Record<string, number>,
-    alphaPattern: (j['alpha_pattern'] ?? {}) as Record<string, number>,
-    bias: typeof j['bias'] === 'string' ? j['bias'] : 'none',
-  };
-}
 
 /** PEFT's pattern lookup: a key matches a module path when the path ends with `.key` or equals it. */
 function patternValue(patterns: Record<string, number>, path: string): number | undefined {
@@ -79,10 +45,13 @@ function mergeEmbedding(w: HostTensor, a: HostTensor, b: HostTensor, scaling: nu
 
 /** Merge the adapter in `dir` into `weights` (catalog names), in place. Returns the changed tensor names. */
 export async function mergeAdapter(weights: Map<string, HostTensor>, dir: string, catalog: ModelCatalog): Promise<string[]> {
-  const cfg = readLoraConfig(dir);
+  // The PEFT reader validates the folder (config, LoRA type, weights file, key pairing).
+  const adapter = await readLoraAdapter(dir);
+  const c = adapter.config;
+  if (c.useDora) fail('ADAPTER_CONFIG_INVALID', 'DoRA adapters are not supported yet', { file: join(dir, 'adapter_config.json'), path: '/use_dora' });
+  const cfg = { r: c.r, alpha: c.loraAlpha, rslora: c.useRslora, rankPattern: c.rankPattern, alphaPattern: c.alphaPattern };
   const file = join(dir, 'adapter_model.safetensors');
-  if (!existsSync(file)) fail('ADAPTER_CONFIG_INVALID', `no adapter_model.safetensors in ${dir}`, { file });
-  const tensors = await loadSafetensors(file);
+  const tensors = adapter.tensors;
   const changed: string[] = [];
   const modules = new Map(catalog.modules.map((m) => [m.path, m]));
   const scalingOf = (path: string): { r: number; scaling: number } => {
