@@ -20,15 +20,30 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   merge: async () => (await import('./merge.js')).command,
 };
 
+/** One line per command for `tune --help`, kept here so help does not load every command module. */
+const SUMMARIES: Record<keyof typeof COMMANDS, string> = {
+  validate: 'check recipes (schema + semantic rules) with file:line:col diagnostics',
+  plan: 'show the compiled plan of a recipe: modules, adapters, parameters, steps, memory',
+  schema: 'print the recipe JSON Schema',
+  init: 'write a commented starter recipe',
+  tokenize: 'print the token ids and tokens of a text',
+  preprocess: 'prepare (and cache) a recipe’s data; --inspect shows trained tokens',
+  generate: 'generate text from a model (+ adapter)',
+  eval: 'loss, perplexity or exact match of a model (+ adapter) on a batch or a recipe’s data',
+  run: 'train a recipe (full, LoRA, QLoRA); Ctrl-C saves a checkpoint, --resume continues',
+  merge: 'merge a LoRA adapter into its base model and write an HF folder',
+};
+
 function help(): string {
   const names = Object.keys(COMMANDS).sort();
+  const width = Math.max(...names.map((n) => n.length));
   return [
     'tune — declarative fine-tuning of causal language models',
     '',
     'usage: tune <command> [options]',
     '',
     'commands:',
-    ...names.map((n) => `  ${n}`),
+    ...names.map((n) => `  ${n.padEnd(width)}  ${SUMMARIES[n] ?? ''}`),
     '',
     'Run `tune <command> --help` for the options of one command.',
     '',
@@ -43,8 +58,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url).pathname.replace('/dist/', '/'), 'utf8')) as { version: string };
+    const { existsSync, readFileSync } = await import('node:fs');
+    // src/cli/main.ts and dist/src/cli/main.js sit two and three levels below the package root.
+    const file = ['../../package.json', '../../../package.json'].map((rel) => new URL(rel, import.meta.url)).find((u) => existsSync(u) && (JSON.parse(readFileSync(u, 'utf8')) as { name?: string }).name === 'tunekit');
+    const pkg = file ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }) : { version: 'unknown' };
     io.stdout.write(`${pkg.version}\n`);
     return 0;
   }
