@@ -322,7 +322,7 @@ export interface QuantizationSettings {
    */
   blocksize?: 32 | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096;
   /**
-   * Dtype the dequantized weights are computed in.
+   * Dtype the dequantized weights are computed in (bitsandbytes `bnb_4bit_compute_dtype`). Recorded in the 4-bit quantization state and the run log; engines without 16-bit floats (wasm, cpu, native) compute in float32 and say so.
    */
   compute_dtype?: "float32" | "bfloat16" | "float16";
 }

@@ -142,6 +142,7 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
   log(`data: ${data.train.length} training rows, ${data.val.length} validation rows${data.packed ? ' (packed)' : ''}`);
 
   const built = await modelFor(recipe);
+  if (recipe.model.dtype !== 'float32') log(`model.dtype ${recipe.model.dtype}: the ${engine.backend} engine has no 16-bit floats and computes in float32`);
   const seeds = new SeedStream(recipe.training.seed);
   const ctx: RunContext = {
     recipe,
