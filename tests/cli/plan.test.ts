@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
+import { assertGuardWorks, runCliWithoutTfjs } from '../helpers/no-tfjs.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const HF_HOME = mkdtempSync(join(tmpdir(), 'plan-cli-hf-')); // an empty Hub cache: offline from built-ins only
@@ -80,22 +80,9 @@ describe('tune plan', () => {
 
   it('never loads TensorFlow.js', function () {
     this.timeout(30000);
-    const hook =
-      'data:text/javascript,' +
-      encodeURIComponent(
-        [
-          "import Module, { register } from 'node:module';",
-          'const orig = Module._resolveFilename;',
-          "Module._resolveFilename = function (...a) { const r = orig.apply(this, a); if (r.includes('@tensorflow')) throw new Error('TFJS_LOADED ' + r); return r; };",
-          `register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, n) { const r = await n(s, c); if (r.url.includes("@tensorflow")) throw new Error("TFJS_LOADED " + r.url); return r; }'));`,
-        ].join('\n'),
-      );
-    const args = ['--import', 'tsx', '--import', hook];
-    const control = spawnSync(process.execPath, [...args, '-e', "await import('@tensorflow/tfjs-core')", '--input-type=module'], { cwd: REPO, encoding: 'utf8' });
-    assert.match(control.stderr, /TFJS_LOADED/, 'the guard must catch a TensorFlow.js import');
+    assertGuardWorks(REPO);
     for (const recipe of ['recipes/tiny/stories-qlora.yaml', 'recipes/mpt30b-qlora.yaml']) {
-      const child = spawnSync(process.execPath, [...args, 'src/cli/main.ts', 'plan', recipe], { cwd: REPO, encoding: 'utf8', env: { ...process.env, HF_HOME } });
-      assert.doesNotMatch(child.stderr, /TFJS_LOADED|INTERNAL/, child.stderr);
+      const child = runCliWithoutTfjs(['plan', recipe], REPO, { ...process.env, HF_HOME });
       assert.equal(child.status, 0, child.stderr);
       assert.match(child.stdout, /^memory \(estimate for/m);
     }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
+import { assertGuardWorks, runCliWithoutTfjs } from '../helpers/no-tfjs.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const INVALID = 'tests/fixtures/invalid';
@@ -108,25 +108,8 @@ describe('tune validate', () => {
 
   it('never loads TensorFlow.js', function () {
     this.timeout(30000);
-    // Any resolution of an @tensorflow module, ESM or CommonJS, throws in this child process.
-    const hook =
-      'data:text/javascript,' +
-      encodeURIComponent(
-        [
-          "import Module, { register } from 'node:module';",
-          'const orig = Module._resolveFilename;',
-          "Module._resolveFilename = function (...a) { const r = orig.apply(this, a); if (r.includes('@tensorflow')) throw new Error('TFJS_LOADED ' + r); return r; };",
-          `register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, n) { const r = await n(s, c); if (r.url.includes("@tensorflow")) throw new Error("TFJS_LOADED " + r.url); return r; }'));`,
-        ].join('\n'),
-      );
-    const args = ['--import', 'tsx', '--import', hook];
-    const control = spawnSync(process.execPath, [...args, '-e', "await import('@tensorflow/tfjs-core')", '--input-type=module'], { cwd: REPO, encoding: 'utf8' });
-    assert.match(control.stderr, /TFJS_LOADED/, 'the guard must catch a TensorFlow.js import');
-    const child = spawnSync(process.execPath, [...args, 'src/cli/main.ts', 'validate', 'recipes/**/*.yaml', `${INVALID}/semantic-target-module-unknown/recipe.yaml`], {
-      cwd: REPO,
-      encoding: 'utf8',
-    });
-    assert.doesNotMatch(child.stderr, /TFJS_LOADED|INTERNAL/, child.stderr);
+    assertGuardWorks(REPO);
+    const child = runCliWithoutTfjs(['validate', 'recipes/**/*.yaml', `${INVALID}/semantic-target-module-unknown/recipe.yaml`], REPO);
     assert.equal(child.status, 1, child.stderr);
     const counts = child.stdout.match(/(\d+) of (\d+) recipes valid/);
     assert.ok(counts && Number(counts[1]) === Number(counts[2]) - 1, child.stdout);
