@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diag, formatDiagnostics } from '../diagnostics/index.js';
 import { starterRecipe } from '../recipe/starter.js';
-import type { CliIO, Command } from './command.js';
+import { type Command, usageError } from './command.js';
 
 const USAGE = `usage: tune init [--method full|lora|qlora] [--model DIR] [--force] [FILE]
 
@@ -17,10 +17,6 @@ options:
   -h, --help                 show this help
 `;
 
-function usage(io: CliIO, message: string): number {
-  io.stderr.write(formatDiagnostics([diag('CLI_USAGE', message, { hint: 'run `tune init --help`' })]));
-  return 2;
-}
 
 /** `tune init`: write a starter recipe. */
 export const command: Command = {
@@ -41,7 +37,7 @@ export const command: Command = {
         },
       });
     } catch (e) {
-      return usage(io, (e as Error).message);
+      return usageError(io, 'init', (e as Error).message);
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -49,8 +45,8 @@ export const command: Command = {
       return 0;
     }
     const method = values.method;
-    if (method !== 'full' && method !== 'lora' && method !== 'qlora') return usage(io, `unknown --method \`${String(method)}\` (expected full, lora or qlora)`);
-    if (positionals.length > 1) return usage(io, 'give at most one FILE');
+    if (method !== 'full' && method !== 'lora' && method !== 'qlora') return usageError(io, 'init', `unknown --method \`${String(method)}\` (expected full, lora or qlora)`);
+    if (positionals.length > 1) return usageError(io, 'init', 'give at most one FILE');
     const file = positionals[0] ?? 'recipe.yaml';
     const abs = resolve(io.cwd, file);
     if (values.model !== undefined) {

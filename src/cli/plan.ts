@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { diag, formatDiagnostics, isTuneError } from '../diagnostics/index.js';
+import { formatDiagnostics, isTuneError } from '../diagnostics/index.js';
 import { loadRecipe } from '../recipe/load.js';
 import { looksLikeOverride } from '../recipe/overrides.js';
 import { formatPlan } from '../plan/format.js';
 import { planRecipe } from '../plan/index.js';
-import type { CliIO, Command } from './command.js';
+import { type Command, usageError } from './command.js';
 
 const USAGE = `usage: tune plan [--format text|json] [--no-data] RECIPE [key.path=value ...] [~key.path ...]
 
@@ -27,10 +27,6 @@ options:
 Exit status: 0 plannable (warnings allowed), 1 the recipe or plan has an error, 2 usage error.
 `;
 
-function usageError(io: CliIO, message: string): number {
-  io.stderr.write(formatDiagnostics([diag('CLI_USAGE', message, { hint: 'run `tune plan --help`' })]));
-  return 2;
-}
 
 /** `tune plan`: the compiled plan of a recipe. */
 export const command: Command = {
@@ -46,7 +42,7 @@ export const command: Command = {
         options: { format: { type: 'string', default: 'text' }, 'no-data': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       });
     } catch (e) {
-      return usageError(io, (e as Error).message);
+      return usageError(io, 'plan', (e as Error).message);
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -54,10 +50,10 @@ export const command: Command = {
       return 0;
     }
     const format = values.format;
-    if (format !== 'text' && format !== 'json') return usageError(io, `unknown --format \`${String(format)}\` (expected text or json)`);
+    if (format !== 'text' && format !== 'json') return usageError(io, 'plan', `unknown --format \`${String(format)}\` (expected text or json)`);
     const files = positionals.filter((a) => !looksLikeOverride(a) || existsSync(resolve(io.cwd, a)));
     const overrides = positionals.filter((a) => !files.includes(a));
-    if (files.length !== 1) return usageError(io, files.length === 0 ? 'no recipe file given' : `one recipe at a time (got ${files.length})`);
+    if (files.length !== 1) return usageError(io, 'plan', files.length === 0 ? 'no recipe file given' : `one recipe at a time (got ${files.length})`);
     try {
       const recipe = await loadRecipe(files[0]!, { cwd: io.cwd, overrides });
       const plan = await planRecipe(recipe, { env: io.env, data: !values['no-data'] });

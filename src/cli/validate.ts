@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { diag, diagnosticsToJson, formatDiagnostics, type Diagnostic } from '../diagnostics/index.js';
 import { checkRecipeFile } from '../recipe/load.js';
 import { looksLikeOverride } from '../recipe/overrides.js';
-import type { CliIO, Command } from './command.js';
+import { type Command, usageError } from './command.js';
 
 const USAGE = `usage: tune validate [--format text|json] FILE|GLOB... [key.path=value ...] [~key.path ...]
 
@@ -20,10 +20,6 @@ Arguments of the form key.path=value or ~key.path are overrides applied to every
 Exit status: 0 all valid, 1 some recipe invalid, 2 usage error.
 `;
 
-function usageError(io: CliIO, message: string): number {
-  io.stderr.write(formatDiagnostics([diag('CLI_USAGE', message, { hint: 'run `tune validate --help`' })]));
-  return 2;
-}
 
 async function expand(patterns: string[], cwd: string): Promise<{ files: string[]; unmatched: string[] }> {
   const files: string[] = [];
@@ -53,7 +49,7 @@ export const command: Command = {
         options: { format: { type: 'string', default: 'text' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
       });
     } catch (e) {
-      return usageError(io, (e as Error).message);
+      return usageError(io, 'validate', (e as Error).message);
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -61,14 +57,14 @@ export const command: Command = {
       return 0;
     }
     const format = values.format;
-    if (format !== 'text' && format !== 'json') return usageError(io, `unknown --format \`${String(format)}\` (expected text or json)`);
+    if (format !== 'text' && format !== 'json') return usageError(io, 'validate', `unknown --format \`${String(format)}\` (expected text or json)`);
     const overrides: string[] = [];
     const patterns: string[] = [];
     for (const a of positionals) {
       if (looksLikeOverride(a) && !existsSync(resolve(io.cwd, a))) overrides.push(a);
       else patterns.push(a);
     }
-    if (patterns.length === 0) return usageError(io, 'no recipe files given');
+    if (patterns.length === 0) return usageError(io, 'validate', 'no recipe files given');
     const { files, unmatched } = await expand(patterns, io.cwd);
     const all: Diagnostic[] = unmatched.map((p) => diag('RECIPE_FILE_NOT_FOUND', `no file matches \`${p}\``, { file: p }));
     let invalid = unmatched.length;
