@@ -3,7 +3,8 @@
  * becomes one batched SGEMM call on the operands' own Float32Arrays (no transposed or tiled copies;
  * the output array is allocated once and handed to tfjs as the tensor's storage).
  */
-import { backend_util, getKernel, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { planMatMul } from '../kernels/matmul-core.js';
+import { getKernel, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 
@@ -53,18 +54,8 @@ interface Product {
 
 /** op(A)·op(B) into a new array (prefilled with `init` rows when given, then accumulated onto). */
 export function nativeProduct(addon: NativeAddon, backend: MathBackendCPU, a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, init?: Float32Array): Product {
-  const ar = a.shape.length;
-  const br = b.shape.length;
-  const k = transA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
-  const kb = transB ? b.shape[br - 1]! : b.shape[br - 2]!;
-  const m = transA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
-  const n = transB ? b.shape[br - 2]! : b.shape[br - 1]!;
-  util.assert(
-    k === kb,
-    () => `Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transA} and transposeB=${transB} must match.`,
-  );
-  const batchShape = backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const shape = [...batchShape, m, n];
+  // Same shape rules (and error message) as the wasm kernels.
+  const { m, k, n, batchShape, outShape: shape } = planMatMul(a, b, transA, transB);
   const batch = util.sizeFromShape(batchShape);
   const out = new Float32Array(batch * m * n);
   if (out.length === 0) return { out, shape, n };
