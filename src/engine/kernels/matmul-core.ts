@@ -78,8 +78,8 @@ export function planMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, tr
   return { m, k, n, batchShape, outShape: [...batchShape, m, n] };
 }
 
-/** Offsets (in matrices) of operand `shape`'s batch entry for each output batch entry. */
-function batchOffsets(shape: number[], batchShape: number[]): number[] {
+/** Offsets (in matrices) of operand `shape`'s batch entry for each output batch entry (broadcast dims repeat). */
+export function batchOffsets(shape: readonly number[], batchShape: readonly number[]): number[] {
   const own = shape.slice(0, -2);
   const padded = [...new Array<number>(batchShape.length - own.length).fill(1), ...own];
   const strides = new Array<number>(padded.length).fill(0);
@@ -88,7 +88,7 @@ function batchOffsets(shape: number[], batchShape: number[]): number[] {
     strides[d] = padded[d] === 1 ? 0 : s;
     s *= padded[d]!;
   }
-  const total = util.sizeFromShape(batchShape);
+  const total = util.sizeFromShape(batchShape as number[]);
   const out = new Array<number>(total);
   for (let i = 0; i < total; i++) {
     let rest = i;

@@ -3,35 +3,15 @@
  * becomes one batched SGEMM call on the operands' own Float32Arrays (no transposed or tiled copies;
  * the output array is allocated once and handed to tfjs as the tensor's storage).
  */
-import { planMatMul } from '../kernels/matmul-core.js';
+import { batchOffsets as matrixBatchOffsets, planMatMul } from '../kernels/matmul-core.js';
 import { getKernel, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 
 /** Element offsets of each output batch entry's matrix in an operand of `shape` (null: one shared matrix). */
 export function batchOffsets(shape: readonly number[], batchShape: readonly number[], matrixSize: number): Float64Array | null {
-  const own = shape.slice(0, -2);
-  if (util.sizeFromShape(own) === 1) return null;
-  const padded = [...new Array<number>(batchShape.length - own.length).fill(1), ...own];
-  const strides = new Array<number>(padded.length).fill(0);
-  let s = 1;
-  for (let d = padded.length - 1; d >= 0; d--) {
-    strides[d] = padded[d] === 1 ? 0 : s;
-    s *= padded[d]!;
-  }
-  const total = util.sizeFromShape(batchShape as number[]);
-  const out = new Float64Array(total);
-  for (let i = 0; i < total; i++) {
-    let rest = i;
-    let off = 0;
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      const dim = batchShape[d]!;
-      off += (rest % dim) * strides[d]!;
-      rest = Math.floor(rest / dim);
-    }
-    out[i] = off * matrixSize;
-  }
-  return out;
+  if (util.sizeFromShape(shape.slice(0, -2)) === 1) return null;
+  return Float64Array.from(matrixBatchOffsets(shape, batchShape), (off) => off * matrixSize);
 }
 
 /** The float32 storage of a cpu-backend tensor. */
