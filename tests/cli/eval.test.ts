@@ -3,21 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command } from '../../src/cli/eval.js';
-import { reportError } from '../../src/cli/main.js';
-import { captureIO } from '../helpers/io.js';
+import { runCommand } from '../helpers/io.js';
 import { ARCHS, PARITY_DIR, forwardGolden, goldenJson, modelDir } from '../models/parity-fixture.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  // Runs the command as main() does, minus main's lazy import: under mocha the test files load as
-  // CommonJS, and a lazily imported ESM copy of the diagnostics would make TuneError checks fail.
-  const io = captureIO();
-  let code: number;
-  try {
-    code = await command.run(args.slice(1), io);
-  } catch (e) {
-    code = reportError(e, io);
-  }
-  return { code, out: io.out(), err: io.err() };
+  return runCommand(command, args.slice(1));
 }
 
 describe('tune eval', () => {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import type { CliIO } from '../../src/cli/command.js';
+import type { CliIO, Command } from '../../src/cli/command.js';
+import { reportError } from '../../src/cli/main.js';
 
 /** An in-memory CliIO for running commands in-process. */
 export function captureIO(cwd = process.cwd(), env: NodeJS.ProcessEnv = {}): CliIO & { out(): string; err(): string } {
@@ -20,4 +21,19 @@ export function captureIO(cwd = process.cwd(), env: NodeJS.ProcessEnv = {}): Cli
     out: () => out,
     err: () => err,
   };
+}
+
+/**
+ * Run one command as main() does, minus main's lazy import: under mocha the test files load as
+ * CommonJS, and a lazily imported ESM copy of the diagnostics would make TuneError checks fail.
+ */
+export async function runCommand(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIO();
+  let code: number;
+  try {
+    code = await command.run(argv, io);
+  } catch (e) {
+    code = reportError(e, io);
+  }
+  return { code, out: io.out(), err: io.err() };
 }
