@@ -5,7 +5,6 @@
  */
 #include <cblas.h>
 #include <malloc.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
@@ -76,49 +75,6 @@ int get_bool(napi_env env, napi_value v, int* out) {
   return 1;
 }
 
-/* ---- a minimal fork/join helper for the row kernels (OpenBLAS has its own pool for gemm) ---- */
-static int g_threads = 2;
-int pool_threads(void) { return g_threads; }
-void set_pool_threads(int n) { g_threads = n < 1 ? 1 : (n > 64 ? 64 : n); }
-
-typedef struct {
-  range_fn fn;
-  void* ctx;
-  size_t begin, end;
-} job_t;
-
-static void* run_job(void* p) {
-  job_t* j = (job_t*)p;
-  j->fn(j->ctx, j->begin, j->end);
-  return NULL;
-}
-
-void parallel_for(size_t n, size_t min_chunk, range_fn fn, void* ctx) {
-  size_t parts = (size_t)g_threads;
-  if (min_chunk < 1) min_chunk = 1;
-  if (n / min_chunk < parts) parts = n / min_chunk;
-  if (parts <= 1) {
-    fn(ctx, 0, n);
-    return;
-  }
-  job_t jobs[64];
-  pthread_t tids[64];
-  int started[64];
-  size_t step = (n + parts - 1) / parts;
-  for (size_t i = 0; i < parts; i++) {
-    jobs[i].fn = fn;
-    jobs[i].ctx = ctx;
-    jobs[i].begin = i * step < n ? i * step : n;
-    jobs[i].end = (i + 1) * step < n ? (i + 1) * step : n;
-  }
-  for (size_t i = 1; i < parts; i++) started[i] = pthread_create(&tids[i], NULL, run_job, &jobs[i]) == 0;
-  run_job(&jobs[0]);
-  for (size_t i = 1; i < parts; i++) {
-    if (started[i]) pthread_join(tids[i], NULL);
-    else run_job(&jobs[i]); /* could not start a thread: do the part here */
-  }
-}
-
 /* threads(n?) → the thread count used by BLAS and the row kernels (sets it when n is given). */
 static napi_value threads_fn(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -166,6 +122,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"strided", NULL, strided_fn, NULL, NULL, NULL, napi_default, NULL},
       {"reduceRows", NULL, reduce_rows_fn, NULL, NULL, NULL, napi_default, NULL},
       {"reduceCols", NULL, reduce_cols_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"adamw", NULL, adamw_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"sumSquares", NULL, sum_squares_fn, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, threads_fn, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, info_fn, NULL, NULL, NULL, napi_default, NULL},
   };

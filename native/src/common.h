@@ -23,9 +23,12 @@ int get_int(napi_env env, napi_value v, int64_t* out);
 int get_double(napi_env env, napi_value v, double* out);
 int get_bool(napi_env env, napi_value v, int* out);
 
-/* Split [0, n) over the worker threads and run fn(ctx, begin, end) on each part (the caller runs one). */
+/* Split [0, n) over the worker pool (native/src/pool.c) and run fn(ctx, begin, end) on each part
+ * (the caller runs part 0); part i is [i·ceil(n/parts), (i+1)·ceil(n/parts)). */
 typedef void (*range_fn)(void* ctx, size_t begin, size_t end);
 void parallel_for(size_t n, size_t min_chunk, range_fn fn, void* ctx);
+/* How many parts parallel_for(n, min_chunk, …) uses (at least 1). */
+size_t parallel_parts(size_t n, size_t min_chunk);
 int pool_threads(void);
 void set_pool_threads(int n);
 
@@ -38,4 +41,6 @@ napi_value unary_fn(napi_env env, napi_callback_info info);
 napi_value strided_fn(napi_env env, napi_callback_info info);
 napi_value reduce_rows_fn(napi_env env, napi_callback_info info);
 napi_value reduce_cols_fn(napi_env env, napi_callback_info info);
+napi_value adamw_fn(napi_env env, napi_callback_info info);
+napi_value sum_squares_fn(napi_env env, napi_callback_info info);
 #endif

@@ -7,7 +7,7 @@
  * @example
  * const { loss, count } = causalLmLoss(logits, labels);   // loss: tf.Scalar
  */
-import { tf } from '../engine/index.js';
+import { tf, tokenCrossEntropy } from '../engine/index.js';
 import { fail } from '../diagnostics/index.js';
 import type { CausalLM } from './causal-lm.js';
 
@@ -89,12 +89,13 @@ function selectRows(x: tf.Tensor, rows: number[]): tf.Tensor {
   return tf.gatherND(x, tf.tensor2d(rows, [rows.length, 1], 'int32'));
 }
 
-/** −log softmax(logits)[i, targets[i]] per row, and their sum / denom. */
+/**
+ * −log softmax(logits)[i, targets[i]] per row, and their sum / denom. No [tokens × vocab] one-hot
+ * anywhere: the native engine runs one fused pass each way, the others log-softmax + gatherND
+ * (whose gradient is a scatter).
+ */
 function pickLabels(selected: tf.Tensor, targets: number[], denom: number): [tf.Scalar, tf.Tensor1D] {
-  const logp = tf.logSoftmax(selected);
-  // gatherNd's gradient is a scatter (no segment sum over count·V entries).
-  const picked = tf.gatherND(logp, tf.tensor2d(targets.flatMap((y, i) => [i, y]), [targets.length, 2], 'int32'));
-  const per = tf.neg(picked) as tf.Tensor1D;
+  const per = tokenCrossEntropy(selected as tf.Tensor2D, Int32Array.from(targets));
   return [tf.div(tf.sum(per), denom) as tf.Scalar, per];
 }
 

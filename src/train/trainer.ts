@@ -9,7 +9,7 @@ import { TuneError, diag } from '../diagnostics/index.js';
 import type { CausalLM } from '../models/causal-lm.js';
 import type { TuneDriver } from '../plugin/index.js';
 import { type Batch, countInputTokens } from './batch.js';
-import { clipGradNorm } from './clip.js';
+import { clipCoefficient, globalGradNorm } from './clip.js';
 import type { TrainEndReason } from './events.js';
 import type { Optimizer, ParamGroup } from './optim/optimizer.js';
 import type { ProgressReporter } from './progress.js';
@@ -101,9 +101,10 @@ export async function train<E>(o: TrainerOptions<E>): Promise<TrainResult> {
         }),
       );
     }
-    const clipped = clipGradNorm(grads, o.maxGradNorm);
-    o.optimizer.step(o.groups, clipped.grads, lr);
-    tf.dispose([...clipped.grads.values()]);
+    // Clipping's coefficient goes into the optimizer update: no scaled copy of the gradients.
+    const clipped = { totalNorm: globalGradNorm(grads) };
+    o.optimizer.step(o.groups, grads, lr, clipCoefficient(clipped.totalNorm, o.maxGradNorm));
+    tf.dispose([...grads.values()]);
     state.step += 1;
     state.position = next;
     state.epoch = epochProgress;

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { loadSafetensors } from '../../src/io/safetensors/index.js';
 import { captureIO } from '../helpers/io.js';
+import { TEST_BACKENDS } from '../helpers/backends.js';
 
 const FIX = resolve('tests/fixtures/parity');
 
@@ -69,7 +70,7 @@ engine:
 `;
 }
 
-for (const backend of ['cpu', 'wasm']) {
+for (const backend of TEST_BACKENDS) {
   describe(`tune run reproduces 3 golden AdamW steps on ${backend}`, function () {
     this.timeout(180_000);
     for (const arch of ['gpt2', 'llama', 'mpt']) {

@@ -5,6 +5,7 @@ import { AdamW } from '../../src/train/optim/adamw.js';
 import { AdamW8bit, type OptimizerState8bit } from '../../src/train/optim/adamw-8bit.js';
 import type { Optimizer, OptimizerState } from '../../src/train/optim/optimizer.js';
 import { lcg, reference, sha256 } from '../quant/helpers.js';
+import { TEST_BACKENDS } from '../helpers/backends.js';
 
 function seeded(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -55,7 +56,7 @@ function run(opt: Optimizer, p: tf.Variable, grads: Float32Array[], lrs: number[
   });
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of TEST_BACKENDS) {
   describe(`train/optim AdamW8bit on ${backend}`, () => {
     before(async () => {
       await initEngine(backend);

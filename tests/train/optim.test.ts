@@ -3,6 +3,7 @@ import { initEngine, tf } from '../../src/engine/index.js';
 import { AdamW } from '../../src/train/optim/adamw.js';
 import { SGD } from '../../src/train/optim/sgd.js';
 import { clipGradNorm } from '../../src/train/clip.js';
+import { TEST_BACKENDS } from '../helpers/backends.js';
 
 /** A seeded float32 sequence in [-1, 1). */
 function seeded(n: number, seed: number): Float32Array {
@@ -35,7 +36,7 @@ function adamwRef(p0: Float32Array, grads: Float32Array[], lrs: number[], wd: nu
   return p;
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of TEST_BACKENDS) {
   describe(`train/optim on ${backend}`, () => {
     before(async () => {
       await initEngine(backend);

@@ -39,6 +39,13 @@ export interface NativeAddon {
   reduceRows(op: number, x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** Per-column reduction of a [rows, cols] matrix: 0 sum, 1 mean. */
   reduceCols(op: number, x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /**
+   * torch AdamW's step in place on p, m, v (g read only); k = [decay, 1−β1, β2, 1−β2,
+   * √(1−β2^t), eps, lr/(1−β1^t), gradScale] (native/src/optim.c).
+   */
+  adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, k: Float64Array): void;
+  /** Σ x², accumulated in double. */
+  sumSquares(x: Float32Array): number;
   /** Get (and with an argument, set) the thread count of BLAS and the row kernels. */
   threads(n?: number): number;
   info(): { blas: string; cores: number; threads: number };

@@ -9,7 +9,8 @@
  * replace the hot ones. Gradients are backend-independent and need nothing.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type BackendValues, type DataId, type DataType, type KernelConfig } from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadNativeAddon, type NativeAddon } from './addon.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './mat-mul.js';
 import { softmaxConfig } from './softmax.js';
@@ -18,6 +19,7 @@ import { gatherNdConfig } from './gather-nd.js';
 import { layoutConfigs } from './layout.js';
 import { scatterNdConfig } from './scatter-nd.js';
 import { concatConfig } from './concat.js';
+import { BufferPool } from './buffer-pool.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -35,6 +37,40 @@ function put(config: KernelConfig): void {
 
 let registered: NativeAddon | null = null;
 
+/** The 'native' backend object: a cpu backend whose kernel outputs come from a {@link BufferPool}. */
+export interface NativeBackendLike extends MathBackendCPU {
+  readonly pool: BufferPool;
+}
+
+/** A cpu backend that tells its buffer pool when storage is written, read out, or deleted. */
+function createNativeBackend(Base: typeof MathBackendCPU): NativeBackendLike {
+  class NativeBackend extends Base implements NativeBackendLike {
+    readonly pool = new BufferPool();
+    override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+      const id = super.write(values, shape, dtype);
+      this.pool.track(values);
+      return id;
+    }
+    override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+      super.move(dataId, values, shape, dtype, refCount);
+      this.pool.track(values);
+    }
+    override readSync(dataId: DataId): BackendValues {
+      if (this.data.has(dataId)) this.pool.escape(this.data.get(dataId).values);
+      return super.readSync(dataId);
+    }
+    override disposeData(dataId: DataId, force = false): boolean {
+      // `has` first: DataStorage.get of an unknown id would pull the data over from another backend.
+      const entry = this.data.has(dataId) ? this.data.get(dataId) : undefined;
+      const done = super.disposeData(dataId, force);
+      if (entry && !this.data.has(dataId)) this.pool.release(entry.values);
+      return done;
+    }
+  }
+  return new NativeBackend();
+}
+
+
 /**
  * Register the 'native' backend and its kernels (idempotent). Call after the cpu backend package
  * and the engine's cpu kernels are registered. Returns the addon, or the reason it is unavailable.
@@ -46,7 +82,7 @@ export async function registerNativeBackend(): Promise<{ addon: NativeAddon } | 
   const { MathBackendCPU } = await import('@tensorflow/tfjs-backend-cpu');
   if (tf.engine().registryFactory[NATIVE_BACKEND] == null) {
     // Priority below cpu's so tfjs never picks it on its own; initEngine selects it explicitly.
-    tf.registerBackend(NATIVE_BACKEND, () => new MathBackendCPU(), 0);
+    tf.registerBackend(NATIVE_BACKEND, () => createNativeBackend(MathBackendCPU), 0);
   }
   for (const k of getKernelsForBackend('cpu')) put({ ...k, backendName: NATIVE_BACKEND });
   for (const k of nativeKernels(loaded.addon)) put(k);

@@ -1,6 +1,7 @@
 /** Concat for 'native': each input's rows copied with `TypedArray.set` (tfjs' cpu kernel goes element by element). */
 import { backend_util, getKernel, util, type KernelConfig, type KernelFunc, type TensorInfo, type TypedArray } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { outputArray } from './buffer-pool.js';
 
 const concat: KernelFunc = (args) => {
   const inputs = args.inputs as unknown as TensorInfo[];
@@ -15,7 +16,7 @@ const concat: KernelFunc = (args) => {
   const $axis = util.parseAxisParam(axis, first.shape)[0]!;
   backend_util.assertParamsConsistent(inputs.map((t) => t.shape), $axis);
   const outShape = backend_util.computeOutShape(inputs.map((t) => t.shape), $axis);
-  const out = new Float32Array(util.sizeFromShape(outShape));
+  const out = outputArray(backend, util.sizeFromShape(outShape));
   const outer = util.sizeFromShape(outShape.slice(0, $axis));
   const outInner = util.sizeFromShape(outShape.slice($axis));
   let offset = 0;

@@ -2,8 +2,8 @@
  * Token cross-entropy `logsumexp(x_r) − x_r[t_r]` per row of `[rows, vocab]` logits, with gradient
  * `dy_r·(softmax(x_r) − onehot(t_r))`. On the native backend forward and backward are one addon
  * pass each (one output array, no log-softmax / exp / one-hot temporaries of vocab width); on every
- * other backend it is the log-softmax + gather composition. For the model's loss (src/models/loss.ts)
- * to adopt: `tokenCrossEntropy(selectedLogits, targets)` replaces `-gatherND(logSoftmax(…))`.
+ * other backend it is the log-softmax + gather composition. The models' loss (src/models/loss.ts)
+ * uses it.
  *
  * @example
  * const per = tokenCrossEntropy(logits2d, Int32Array.from(targets)); // [rows]
@@ -13,6 +13,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadNativeAddon } from './addon.js';
 import { f32 } from './mat-mul.js';
 import { NATIVE_BACKEND } from './backend.js';
+import { outputArray } from './buffer-pool.js';
 
 function composed(x: tf.Tensor2D, targets: Int32Array): tf.Tensor1D {
   const [rows] = x.shape;
@@ -39,7 +40,7 @@ export function tokenCrossEntropy(logits: tf.Tensor2D, targets: Int32Array): tf.
       value: tf.tensor1d(losses),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const b = tf.backend() as MathBackendCPU;
-        const dx = new Float32Array(rows * cols);
+        const dx = outputArray(b, rows * cols);
         const scratch = new Float32Array(rows);
         addon.crossEntropy(f32(b, saved[0]!), targets, scratch, dx, rows, cols, f32(b, dy as tf.Tensor));
         return tf.tensor2d(dx, [rows, cols]);

@@ -8,6 +8,7 @@ import { backend_util, getKernel, util, type KernelConfig, type KernelFunc, type
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 import { f32 } from './mat-mul.js';
+import { outputArray } from './buffer-pool.js';
 
 /** Kernel name → the addon's binary op code (native/src/elementwise.c). */
 export const BINARY_OPS: Readonly<Record<string, number>> = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 };
@@ -67,7 +68,7 @@ function binaryConfig(addon: NativeAddon, name: string, op: number): KernelConfi
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(name)(args);
     const backend = args.backend as MathBackendCPU;
     const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    const out = new Float32Array(util.sizeFromShape(outShape));
+    const out = outputArray(backend, util.sizeFromShape(outShape));
     if (out.length > 0) addon.binary(op, f32(backend, a), f32(backend, b), out, broadcastLayout(a.shape, b.shape, outShape));
     return backend.makeTensorInfo(outShape, 'float32', out);
   };
@@ -79,7 +80,7 @@ function unaryConfig(addon: NativeAddon, name: string, op: number): KernelConfig
     const { x } = args.inputs as { x: TensorInfo };
     if (x.dtype !== 'float32') return fallback(name)(args);
     const backend = args.backend as MathBackendCPU;
-    const out = new Float32Array(util.sizeFromShape(x.shape));
+    const out = outputArray(backend, util.sizeFromShape(x.shape));
     if (out.length > 0) addon.unary(op, f32(backend, x), out);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   };

@@ -7,6 +7,7 @@ import { backend_util, getKernel, slice_util, util, type KernelConfig, type Kern
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 import { f32 } from './mat-mul.js';
+import { outputArray } from './buffer-pool.js';
 
 function contiguousStrides(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length).fill(1);
@@ -38,7 +39,7 @@ export function stridedLayout(base: number, shape: readonly number[], strides: r
 }
 
 function copy(addon: NativeAddon, backend: MathBackendCPU, x: TensorInfo, base: number, shape: number[], strides: number[]): TensorInfo {
-  const out = new Float32Array(util.sizeFromShape(shape));
+  const out = outputArray(backend, util.sizeFromShape(shape));
   if (out.length > 0) addon.strided(f32(backend, x), out, stridedLayout(base, shape, strides));
   return backend.makeTensorInfo(shape, 'float32', out);
 }
@@ -103,7 +104,7 @@ export function layoutConfigs(addon: NativeAddon): KernelConfig[] {
         // Reduced axes lead (bias gradients): column sums, no transposed copy.
         const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
         const kept = x.shape.slice(axes.length);
-        const out = new Float32Array(util.sizeFromShape(kept));
+        const out = outputArray(backend, util.sizeFromShape(kept), rows === 0);
         if (rows > 0) addon.reduceCols(op, f32(backend, x), out, rows, out.length);
         else if (op === 1) out.fill(Number.NaN);
         return backend.makeTensorInfo(keepDims ? backend_util.expandShapeToKeepDim(kept, axes) : kept, 'float32', out);
@@ -116,7 +117,7 @@ export function layoutConfigs(addon: NativeAddon): KernelConfig[] {
         const cols = util.sizeFromShape(reduceShape);
         const rows = util.sizeFromShape(outShape);
         if (cols === 0) return cpu(name)(args);
-        const out = new Float32Array(rows);
+        const out = outputArray(backend, rows);
         if (rows > 0) addon.reduceRows(op, f32(backend, moved), out, rows, cols);
         const shape = keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
         return backend.makeTensorInfo(shape, 'float32', out);

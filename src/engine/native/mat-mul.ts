@@ -7,6 +7,7 @@ import { batchOffsets as matrixBatchOffsets, planMatMul } from '../kernels/matmu
 import { getKernel, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
+import { outputArray } from './buffer-pool.js';
 
 /** Element offsets of each output batch entry's matrix in an operand of `shape` (null: one shared matrix). */
 export function batchOffsets(shape: readonly number[], batchShape: readonly number[], matrixSize: number): Float64Array | null {
@@ -37,8 +38,12 @@ export function nativeProduct(addon: NativeAddon, backend: MathBackendCPU, a: Te
   // Same shape rules (and error message) as the wasm kernels.
   const { m, k, n, batchShape, outShape: shape } = planMatMul(a, b, transA, transB);
   const batch = util.sizeFromShape(batchShape);
-  const out = new Float32Array(batch * m * n);
-  if (out.length === 0) return { out, shape, n };
+  // Every element is written: by the GEMM (beta 0 stores, never reads), or by `init` then the GEMM.
+  const out = outputArray(backend, batch * m * n, k === 0 && !init);
+  if (out.length === 0 || k === 0) {
+    if (init) for (let r = 0; r < out.length; r += n) out.set(init, r);
+    return { out, shape, n };
+  }
   let beta = 0;
   if (init) {
     for (let r = 0; r < out.length; r += n) out.set(init, r);

@@ -1,6 +1,7 @@
 /** ScatterNd for 'native' (float32): adds whole update slices into a zeroed output (the gradient of GatherNd). */
 import { backend_util, getKernel, type KernelConfig, type KernelFunc, type TensorInfo, type TypedArray } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { outputArray } from './buffer-pool.js';
 
 const scatterNd: KernelFunc = (args) => {
   const { indices, updates } = args.inputs as { indices: TensorInfo; updates: TensorInfo };
@@ -14,7 +15,7 @@ const scatterNd: KernelFunc = (args) => {
   const { sliceRank, numUpdates, sliceSize, strides, outputSize } = backend_util.calculateShapes(updates as never, indices as never, shape);
   const idx = backend.data.get(indices.dataId).values as TypedArray;
   const upd = backend.data.get(updates.dataId).values as Float32Array;
-  const out = new Float32Array(outputSize);
+  const out = outputArray(backend, outputSize, true);
   const slices = outputSize / Math.max(1, sliceSize);
   for (let i = 0; i < numUpdates; i++) {
     let flat = 0;

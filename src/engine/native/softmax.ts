@@ -3,6 +3,7 @@ import { getKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } 
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 import { f32 } from './mat-mul.js';
+import { outputArray } from './buffer-pool.js';
 
 export function softmaxConfig(addon: NativeAddon): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -18,7 +19,7 @@ export function softmaxConfig(addon: NativeAddon): KernelConfig {
     }
     const backend = args.backend as MathBackendCPU;
     const size = util.sizeFromShape(logits.shape);
-    const out = new Float32Array(size);
+    const out = outputArray(backend, size);
     addon.softmax(f32(backend, logits), out, size / cols, cols);
     return backend.makeTensorInfo(logits.shape, 'float32', out);
   };

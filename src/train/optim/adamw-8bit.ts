@@ -59,7 +59,7 @@ export class AdamW8bit implements Optimizer {
     this.blocksize = opts.blocksize ?? 256;
   }
 
-  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number, gradScale = 1): void {
     this.#t += 1;
     const [beta1, beta2] = this.#opts.betas;
     for (const group of groups) {
@@ -68,7 +68,9 @@ export class AdamW8bit implements Optimizer {
         const gT = grads.get(name);
         if (!gT) continue;
         const p = Float32Array.from(variable.dataSync() as Float32Array);
-        const g = gT.dataSync() as Float32Array;
+        const gLive = gT.dataSync() as Float32Array;
+        // Scale a copy: on host-storage backends dataSync returns the gradient's own storage.
+        const g = gradScale !== 1 ? gLive.map((x) => Math.fround(x * gradScale)) : gLive;
         const st = this.#stateFor(name, p.length);
         if (st.kind === '8bit') adam8bitStep(p, g, st.s, this.qmap1, this.qmap2, k, this.blocksize);
         else adam32bitStep(p, g, st.m, st.v, k);

@@ -1,4 +1,6 @@
 import { tf } from '../../engine/index.js';
+import { activeNativeAddon, hostStorageBackend, ownedStorage, ownedVariable, storageOf } from '../../engine/host-storage.js';
+import { adamwHostStep } from './adamw-host.js';
 import type { Optimizer, OptimizerState, ParamGroup } from './optimizer.js';
 
 export interface AdamWOptions {
@@ -10,6 +12,9 @@ export interface AdamWOptions {
  * torch.optim.AdamW (`_single_tensor_adamw`, amsgrad off), step for step:
  * decay first with the current lr, `m` by lerp, eps added after the bias-corrected square root.
  * Scalar coefficients are computed in float64 and applied as float32, as torch does on CPU.
+ *
+ * On host-storage backends ('native', 'cpu') the update is one fused in-place pass per tensor
+ * (adamw-host.ts); elsewhere it is composed from tfjs ops. Both give the same float32 results.
  */
 export class AdamW implements Optimizer {
   readonly name = 'adamw';
@@ -22,23 +27,32 @@ export class AdamW implements Optimizer {
     this.#opts = opts;
   }
 
-  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number, gradScale = 1): void {
     this.#t += 1;
     const [b1, b2] = this.#opts.betas;
     const t = this.#t;
     const stepSize = lr / (1 - b1 ** t);
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+    const host = hostStorageBackend();
+    const addon = activeNativeAddon();
     for (const group of groups) {
       const decay = 1 - lr * group.weightDecay;
       for (const { name, variable: p } of group.params) {
-        const g = grads.get(name);
-        if (!g) continue;
+        const gIn = grads.get(name);
+        if (!gIn) continue;
         const m = this.#slot(this.#m, name, p);
         const v = this.#slot(this.#v, name, p);
+        const gHost = host ? storageOf(gIn) : null;
+        if (gHost) {
+          const scalars = { decay, beta1: b1, beta2: b2, biasCorrection2Sqrt: bc2Sqrt, eps: this.#opts.eps, stepSize, gradScale };
+          adamwHostStep(ownedStorage(p) as Float32Array, gHost, ownedStorage(m) as Float32Array, ownedStorage(v) as Float32Array, scalars, addon);
+          continue;
+        }
         tf.tidy(() => {
+          const g = gradScale !== 1 ? tf.mul(gIn, gradScale) : gIn;
           const pDecayed = group.weightDecay !== 0 ? tf.mul(p, decay) : p;
           const mNew = tf.add(m, tf.mul(tf.sub(g, m), 1 - b1));
-          const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.mul(g, g), 1 - b2));
+          const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.mul(g, 1 - b2), g));
           const denom = tf.add(tf.div(tf.sqrt(vNew), bc2Sqrt), this.#opts.eps);
           const pNew = tf.sub(pDecayed, tf.mul(tf.div(mNew, denom), stepSize));
           m.assign(mNew);
@@ -52,7 +66,7 @@ export class AdamW implements Optimizer {
   #slot(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
     let s = map.get(name);
     if (!s) {
-      s = tf.variable(tf.zerosLike(p), false);
+      s = ownedVariable(new Float32Array(p.size), p.shape);
       map.set(name, s);
     }
     return s;
@@ -76,7 +90,7 @@ export class AdamW implements Optimizer {
       const m = /^(.*)\.(exp_avg|exp_avg_sq)$/.exec(key);
       if (!m) continue;
       const name = m[1] as string;
-      (m[2] === 'exp_avg' ? this.#m : this.#v).set(name, tf.variable(tf.tensor(data, shape), false));
+      (m[2] === 'exp_avg' ? this.#m : this.#v).set(name, ownedVariable(Float32Array.from(data), shape));
     }
   }
 

@@ -22,13 +22,18 @@ export interface OptimizerState {
 }
 
 /**
- * One optimizer update over all groups. `grads` maps a parameter name to its (already clipped)
- * gradient; parameters without a gradient are left untouched, as torch does for `grad is None`.
+ * One optimizer update over all groups. `grads` maps a parameter name to its gradient; parameters
+ * without a gradient are left untouched, as torch does for `grad is None`. `gradScale` (default 1)
+ * multiplies every gradient first — gradient clipping's coefficient, applied inside the update so
+ * no scaled copy of the gradients is made. Optimizers never modify the gradient tensors.
  */
 export interface Optimizer {
   readonly name: string;
-  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number): void;
-  /** Copy the state to host memory (for checkpoints and parity tests). */
+  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number, gradScale?: number): void;
+  /**
+   * The state in host memory (for checkpoints and parity tests). On host-storage backends the
+   * arrays may be the optimizer's live storage: copy them to keep them past the next step.
+   */
   getState(): OptimizerState;
   /** Restore state written by `getState` (on resume). */
   setState(state: OptimizerState): void;

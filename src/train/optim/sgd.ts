@@ -21,15 +21,16 @@ export class SGD implements Optimizer {
     this.#opts = opts;
   }
 
-  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+  step(groups: readonly ParamGroup[], grads: ReadonlyMap<string, tf.Tensor>, lr: number, gradScale = 1): void {
     this.#t += 1;
     const { momentum, nesterov } = this.#opts;
     const dampening = this.#opts.dampening ?? 0;
     for (const group of groups) {
       for (const { name, variable: p } of group.params) {
-        const g = grads.get(name);
-        if (!g) continue;
+        const gIn = grads.get(name);
+        if (!gIn) continue;
         tf.tidy(() => {
+          const g = gradScale !== 1 ? tf.mul(gIn, gradScale) : gIn;
           let d = group.weightDecay !== 0 ? tf.add(g, tf.mul(p, group.weightDecay)) : g;
           if (momentum !== 0) {
             const prev = this.#buf.get(name);

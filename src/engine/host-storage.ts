@@ -1,0 +1,74 @@
+/**
+ * Direct access to a tensor's float32 storage on the backends that keep tensors in host memory
+ * ('cpu' and 'native'), so fused host-side updates (the optimizer step, the gradient norm) can work
+ * in place instead of through a dozen tfjs ops that each allocate a full-size output.
+ *
+ * tfjs lets several tensors share one storage (a variable and the tensor it was made from, clones,
+ * reshapes) and counts those references in the backend. Writing in place is only safe when the
+ * storage has one owner, so {@link ownedStorage} copies first when it is shared (copy on write).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { loadNativeAddon, type NativeAddon } from './native/addon.js';
+import { NATIVE_BACKEND } from './native/backend.js';
+
+/** True when the active backend keeps tensors in host typed arrays. */
+export function hostStorageBackend(): boolean {
+  const name = tf.getBackend();
+  return name === 'cpu' || name === NATIVE_BACKEND;
+}
+
+/** The native addon when it drives the active backend (its kernels apply), else null. */
+export function activeNativeAddon(): NativeAddon | null {
+  if (tf.getBackend() !== NATIVE_BACKEND) return null;
+  return loadNativeAddon().addon;
+}
+
+/**
+ * The live float32 storage of `t` (no copy) on a host-storage backend, or null elsewhere. Read it
+ * only; writing would change every tensor that shares the storage.
+ */
+export function storageOf(t: tf.Tensor): Float32Array | null {
+  if (t.dtype !== 'float32' || !hostStorageBackend()) return null;
+  const backend = tf.backend() as MathBackendCPU;
+  const entry = backend.data.get(t.dataId);
+  if (entry == null) return null;
+  if (entry.values instanceof Float32Array) return entry.values;
+  if (entry.values == null) return null;
+  // A few cpu kernels store float32 results in other array types; convert once, in place.
+  entry.values = Float32Array.from(entry.values as ArrayLike<number>);
+  return entry.values;
+}
+
+const owned = new WeakMap<tf.Variable, Float32Array>();
+
+/**
+ * The storage of variable `v`, owned by `v` alone so it may be written in place. The first call
+ * for a variable (and any call after its storage became shared, e.g. by `tf.clone`) moves it to a
+ * fresh array that nothing else references — tensors made with `tf.tensor(array)` keep the
+ * caller's array, which must not change behind the caller's back.
+ */
+export function ownedStorage(v: tf.Variable): Float32Array | null {
+  const values = storageOf(v);
+  if (values === null) return null;
+  const backend = tf.backend() as MathBackendCPU;
+  if (owned.get(v) === values && backend.refCount(v.dataId) === 1) return values;
+  const copy = tf.tensor(Float32Array.from(values), v.shape, 'float32');
+  v.assign(copy);
+  copy.dispose();
+  const fresh = storageOf(v) as Float32Array;
+  owned.set(v, fresh);
+  return fresh;
+}
+
+/**
+ * A variable over `values` (taken, not copied) that {@link ownedStorage} knows it owns, so it is
+ * never copied on first write. The caller must not keep `values`.
+ */
+export function ownedVariable(values: Float32Array, shape: readonly number[]): tf.Variable {
+  const t = tf.tensor(values, shape.slice(), 'float32');
+  const v = tf.variable(t, false);
+  t.dispose();
+  if (storageOf(v) === values) owned.set(v, values);
+  return v;
+}
