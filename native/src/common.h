@@ -43,4 +43,12 @@ napi_value reduce_rows_fn(napi_env env, napi_callback_info info);
 napi_value reduce_cols_fn(napi_env env, napi_callback_info info);
 napi_value adamw_fn(napi_env env, napi_callback_info info);
 napi_value sum_squares_fn(napi_env env, napi_callback_info info);
+napi_value layer_norm_fn(napi_env env, napi_callback_info info);
+napi_value layer_norm_grad_fn(napi_env env, napi_callback_info info);
+napi_value rms_norm_fn(napi_env env, napi_callback_info info);
+napi_value rms_norm_grad_fn(napi_env env, napi_callback_info info);
+napi_value gelu_tanh_fn(napi_env env, napi_callback_info info);
+napi_value gelu_tanh_grad_fn(napi_env env, napi_callback_info info);
+napi_value swiglu_fn(napi_env env, napi_callback_info info);
+napi_value swiglu_grad_fn(napi_env env, napi_callback_info info);
 #endif

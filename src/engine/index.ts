@@ -12,6 +12,7 @@ export { registerEngineKernels, ENGINE_KERNELS } from './kernels/registry.js';
 export { registerEngineGradients } from './gradients/registry.js';
 export { checkpoint } from './checkpoint.js';
 export { tokenCrossEntropy } from './native/cross-entropy.js';
+export { layerNormOp, rmsNormOp, geluTanhOp, swigluOp } from './fused-ops.js';
 export { estimateRunBytes, checkWasmBudget } from './memory-budget.js';
 export type { RunMemorySpec, RunMemoryEstimate } from './memory-budget.js';
 export { memoryStats } from './memory-stats.js';

@@ -5,12 +5,13 @@ import { DenseLinear } from '../../src/models/layers/linear.js';
 import { Nf4Linear, dequantizeWeight, dequantizedInLayout, quantizeDense, quantizeWeight, transpose2d } from '../../src/quant/index.js';
 import { LoraLinear } from '../../plugins/lora/lora-linear.js';
 import { lcg } from './helpers.js';
+import { TEST_BACKENDS } from '../helpers/backends.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of TEST_BACKENDS) {
   describe(`quant/nf4-linear on ${backend}`, () => {
     before(async () => {
       await initEngine(backend);

@@ -46,6 +46,22 @@ export interface NativeAddon {
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, k: Float64Array): void;
   /** Σ x², accumulated in double. */
   sumSquares(x: Float32Array): number;
+  /** LayerNorm over the rows of [rows, cols]: y = (x − mean)·rstd·w (+ b); writes per-row mean and rstd when given. */
+  layerNorm(x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, mean: Float32Array | null, rstd: Float32Array | null, rows: number, cols: number, eps: number): void;
+  /** LayerNorm backward from the forward's saved mean/rstd: dx, and the column sums dw, db (each optional). */
+  layerNormGrad(dy: Float32Array, x: Float32Array, w: Float32Array, mean: Float32Array, rstd: Float32Array, dx: Float32Array, dw: Float32Array | null, db: Float32Array | null, rows: number, cols: number): void;
+  /** RMSNorm over the rows of [rows, cols]: y = x·rstd·w, rstd = 1/√(mean(x²) + eps). */
+  rmsNorm(x: Float32Array, w: Float32Array, y: Float32Array, rstd: Float32Array | null, rows: number, cols: number, eps: number): void;
+  /** RMSNorm backward from the saved rstd: dx and (optional) dw. */
+  rmsNormGrad(dy: Float32Array, x: Float32Array, w: Float32Array, rstd: Float32Array, dx: Float32Array, dw: Float32Array | null, rows: number, cols: number): void;
+  /** y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) element-wise. */
+  geluTanh(x: Float32Array, y: Float32Array): void;
+  /** dx = dy·gelu'(x) for {@link NativeAddon.geluTanh}. */
+  geluTanhGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** out = silu(gate)·up element-wise. */
+  swiglu(gate: Float32Array, up: Float32Array, out: Float32Array): void;
+  /** Gradients of {@link NativeAddon.swiglu} for both operands. */
+  swigluGrad(dy: Float32Array, gate: Float32Array, up: Float32Array, dGate: Float32Array, dUp: Float32Array): void;
   /** Get (and with an argument, set) the thread count of BLAS and the row kernels. */
   threads(n?: number): number;
   info(): { blas: string; cores: number; threads: number };

@@ -20,12 +20,25 @@ import { layoutConfigs } from './layout.js';
 import { scatterNdConfig } from './scatter-nd.js';
 import { concatConfig } from './concat.js';
 import { BufferPool } from './buffer-pool.js';
+import { fusedNormConfigs } from './fused-norm.js';
+import { fusedActivationConfigs } from './fused-activation.js';
 
 export const NATIVE_BACKEND = 'native';
 
 /** The kernels the addon provides for 'native' (everything else is the cpu backend's). */
 export function nativeKernels(addon: NativeAddon): KernelConfig[] {
-  return [batchMatMulConfig(addon), fusedMatMulConfig(addon), softmaxConfig(addon), gatherNdConfig, scatterNdConfig, concatConfig, ...elementwiseConfigs(addon), ...layoutConfigs(addon)];
+  return [
+    batchMatMulConfig(addon),
+    fusedMatMulConfig(addon),
+    softmaxConfig(addon),
+    gatherNdConfig,
+    scatterNdConfig,
+    concatConfig,
+    ...elementwiseConfigs(addon),
+    ...layoutConfigs(addon),
+    ...fusedNormConfigs(addon),
+    ...fusedActivationConfigs(addon),
+  ];
 }
 
 function put(config: KernelConfig): void {

@@ -2,7 +2,7 @@
  * BLOOM (HF BloomForCausalLM): embedding LayerNorm, fused per-head-interleaved query_key_value,
  * ALiBi over mask-cumsum key positions, tanh GELU with BLOOM's constant, tied head.
  */
-import { tf } from '../../engine/index.js';
+import { geluTanhOp, tf } from '../../engine/index.js';
 import { CausalLM } from '../causal-lm.js';
 import type { ForwardContext } from '../forward-context.js';
 import { bloomAlibiBias, bloomAlibiSlopes } from '../layers/alibi.js';
@@ -10,9 +10,13 @@ import { attention } from '../layers/attention.js';
 import { layerNorm } from '../layers/norms.js';
 import type { BloomConfig } from './config.js';
 
-/** bloom_gelu_forward: x·0.5·(1 + tanh(0.79788456·x·(1 + 0.044715·x²))). */
+/**
+ * bloom_gelu_forward: x·0.5·(1 + tanh(0.79788456·x·(1 + 0.044715·x²))). The same function as
+ * gelu_new: 0.79788456 and √(2/π) are one float32 value, x·(1 + 0.044715·x²) = x + 0.044715·x³ up to
+ * float32 rounding, and HF's bloom_gelu_back is its exact derivative — so the engine's fused op.
+ */
 function bloomGelu(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(tf.mul(tf.mul(x, 0.79788456), tf.add(tf.mul(tf.mul(x, x), 0.044715), 1))), 1)));
+  return geluTanhOp(x);
 }
 
 /** BLOOM transformer body; see {@link CausalLM} for the API. */

@@ -1,10 +1,8 @@
 /** Activation functions by HF name (`ACT2FN`), with HF's exact formulas. */
-import { tf } from '../../engine/index.js';
+import { geluTanhOp, tf } from '../../engine/index.js';
 
 /** HF activation names tunekit implements. */
 export type ActivationName = 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu' | 'relu' | 'silu';
-
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Apply an activation by HF name. */
 export function activation(name: ActivationName, x: tf.Tensor): tf.Tensor {
@@ -12,9 +10,8 @@ export function activation(name: ActivationName, x: tf.Tensor): tf.Tensor {
     switch (name) {
       case 'gelu_new':
       case 'gelu_pytorch_tanh':
-        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-        const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), SQRT_2_OVER_PI);
-        return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), fused where the engine has the kernel
+        return geluTanhOp(x);
       case 'gelu':
         // exact erf GELU: 0.5·x·(1 + erf(x/√2))
         return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));

@@ -1,5 +1,5 @@
 /** Llama family (HF LlamaForCausalLM; Mistral and Qwen2 via config): RMSNorm, RoPE, GQA, SwiGLU. */
-import { tf } from '../../engine/index.js';
+import { swigluOp, tf } from '../../engine/index.js';
 import { CausalLM } from '../causal-lm.js';
 import type { ForwardContext } from '../forward-context.js';
 import { attention, splitHeads } from '../layers/attention.js';
@@ -42,7 +42,7 @@ export class LlamaModel extends CausalLM {
         const h2 = norm(`${p}.post_attention_layernorm`, x);
         const gate = this.linear(`${p}.mlp.gate_proj`).apply(h2);
         const up = this.linear(`${p}.mlp.up_proj`).apply(h2);
-        x = tf.add(x, this.linear(`${p}.mlp.down_proj`).apply(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up)));
+        x = tf.add(x, this.linear(`${p}.mlp.down_proj`).apply(swigluOp(gate, up)));
         return x;
       });
     }

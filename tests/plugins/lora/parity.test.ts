@@ -7,6 +7,7 @@ import { loadSafetensors } from '../../../src/io/safetensors/index.js';
 import type { CausalLM } from '../../../src/models/causal-lm.js';
 import { applyLora, type LoraHandle } from '../../../plugins/lora/apply.js';
 import { mergeLora } from '../../../plugins/lora/merge.js';
+import { TEST_BACKENDS } from '../../helpers/backends.js';
 
 const FIX = 'tests/fixtures/parity';
 interface Batch { input_ids: number[][]; attention_mask: number[][]; labels: number[][] }
@@ -31,7 +32,7 @@ async function loraModel(arch: string): Promise<{ model: CausalLM; lora: LoraHan
   return { model, lora };
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of TEST_BACKENDS) {
   describe(`plugins/lora parity with PEFT 0.12 on ${backend}`, function () {
     this.timeout(120_000);
     before(async () => {
