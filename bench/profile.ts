@@ -1,6 +1,6 @@
 /**
  * Where a training step's time goes: wraps every kernel of the active backend with a timer, runs
- * one warm-up and one profiled step, prints the top kernels by time.
+ * two warm-up steps and one profiled step, prints the top kernels by time.
  * `node --import tsx bench/profile.ts <shape-id> <backend> [n_layer override]`
  */
 import { getKernelsForBackend, registerKernel, unregisterKernel, type KernelFunc } from '@tensorflow/tfjs-core';
@@ -65,8 +65,11 @@ const step = (): number => {
   return performance.now() - t;
 };
 step();
+step(); // two warm-up steps: the first one fills the buffer pool, the second one faults in its pages
 on = true;
 const total = step();
+const pool = (tf.backend() as { pool?: { stats(): { hits: number; misses: number; pooledBytes: number } } }).pool;
+if (pool) console.log(`buffer pool after three steps: ${JSON.stringify(pool.stats())}`);
 console.log(`optimizer update ${optimizerMs.toFixed(0)} ms of the step (fused on host-storage backends, else tfjs kernels below)`);
 const kernelMs = [...stats.values()].reduce((a, s) => a + s.ms, 0);
 console.log(`${engine.message}\nstep ${total.toFixed(0)} ms; kernels ${kernelMs.toFixed(0)} ms; outside kernels (JS glue, tape, GC) ${(total - kernelMs).toFixed(0)} ms; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
