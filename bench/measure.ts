@@ -9,7 +9,8 @@ import { accumulateGradients } from '../src/train/step.js';
 import { AdamW } from '../src/train/optim/adamw.js';
 import { applyLora } from '../plugins/lora/apply.js';
 import { SHAPES, benchTokens } from './shapes.js';
-import { tokenCrossEntropy } from '../src/engine/native/cross-entropy.js';
+import { DenseLinear } from '../src/models/layers/linear.js';
+import { quantizeDense } from '../src/quant/index.js';
 import type { BackendName } from '../src/engine/index.js';
 
 const [id, backendArg, stepsArg] = process.argv.slice(2);
@@ -41,6 +42,13 @@ if (shape.kind === 'generate') {
   const s = (performance.now() - t) / 1000;
   Object.assign(result, { tokens: r.tokens.length, seconds: s, tokensPerSecond: r.tokens.length / s });
 } else {
+  if (shape.quant) {
+    // The qlora plugin's rule: every dense projection (not the head) becomes a frozen NF4 slot.
+    for (const m of model.modules()) {
+      const slot = m.kind === 'linear' ? model.linear(m.path) : null;
+      if (slot?.impl instanceof DenseLinear) model.replaceLinear(m.path, quantizeDense(slot.impl, { quantType: shape.quant.type, blocksize: shape.quant.blocksize, compressStatistics: shape.quant.doubleQuant }));
+    }
+  }
   if (shape.lora) applyLora(model, { r: shape.lora.r, alpha: shape.lora.alpha, dropout: 0, rslora: false, targetModules: shape.lora.targets, bias: 'none', modulesToSave: [], init: 'default', seed: 1 });
   const params = model
     .namedParameters()
@@ -49,15 +57,11 @@ if (shape.kind === 'generate') {
   const opt = new AdamW({ betas: [0.9, 0.999], eps: 1e-8 });
   const ids = benchTokens(shape.batch, shape.seq, vocab);
   const batch = { input_ids: ids, attention_mask: ids.map((r) => r.map(() => 1)), labels: ids };
-  // BENCH_FUSED_LOSS=1: the model-level change proposed for src/models/loss.ts (fused token
-  // cross-entropy from src/engine/native/cross-entropy.ts), to measure what it would buy.
-  const fusedLoss = process.env['BENCH_FUSED_LOSS'] === '1';
-  result['fusedLoss'] = fusedLoss;
   const times: number[] = [];
   const losses: number[] = [];
   for (let i = 0; i <= steps; i++) {
     const t = performance.now();
-    const { loss, grads } = fusedLoss ? fusedStep(model, params, ids) : accumulateGradients(model, params, [batch]);
+    const { loss, grads } = accumulateGradients(model, params, [batch]);
     opt.step([{ params, weightDecay: 0 }], grads, 1e-4);
     for (const g of grads.values()) g.dispose();
     if (i > 0) times.push((performance.now() - t) / 1000);
@@ -75,18 +79,3 @@ result['peakRssBytes'] = process.resourceUsage().maxRSS * 1024;
 result['tensorBytes'] = tf.memory().numBytes;
 process.stdout.write(`BENCH ${JSON.stringify(result)}\n`);
 
-function fusedStep(m: CausalLM, params: { name: string; variable: tf.Variable }[], ids: number[][]): { loss: number; grads: Map<string, tf.Tensor> } {
-  const vars = params.map((p) => p.variable);
-  const nameOf = new Map(params.map((p) => [p.variable.name, p.name]));
-  const [B, T] = [ids.length, ids[0]!.length];
-  const targets = Int32Array.from(ids.flatMap((r) => r.slice(1)));
-  const { value, grads } = tf.variableGrads(() => {
-    const logits = m.forward(ids);
-    const V = logits.shape[2];
-    const rows = tf.reshape(tf.slice(logits, [0, 0, 0], [B, T - 1, V]), [B * (T - 1), V]) as tf.Tensor2D;
-    return tf.div(tf.sum(tokenCrossEntropy(rows, targets)), targets.length) as tf.Scalar;
-  }, vars);
-  const loss = (value.dataSync() as Float32Array)[0]!;
-  value.dispose();
-  return { loss, grads: new Map(Object.entries(grads).map(([k, g]) => [nameOf.get(k) ?? k, g])) };
-}

@@ -14,6 +14,8 @@ export interface BenchShape {
   modelDir?: string;
   method: 'lora' | 'full';
   lora?: { r: number; alpha: number; targets: string[] };
+  /** QLoRA: the projections inside the layers quantized to NF4 before LoRA (the qlora plugin's rule). */
+  quant?: { type: 'nf4'; blocksize: number; doubleQuant: boolean };
   batch: number;
   seq: number;
   /** Timed steps after one untimed warm-up step (generation: new tokens). */
@@ -80,6 +82,19 @@ export const SHAPES: readonly BenchShape[] = [
     config: LLAMA_300M,
     method: 'lora',
     lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
+    batch: 1,
+    seq: 256,
+    steps: 2,
+    skip: ['cpu'],
+  },
+  {
+    id: 'llama-300m-qlora',
+    title: 'Llama-shaped 323M, QLoRA (NF4 + double quant base) LoRA r8 on q_proj,v_proj; batch 1 × 256',
+    kind: 'train',
+    config: LLAMA_300M,
+    method: 'lora',
+    lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
+    quant: { type: 'nf4', blocksize: 64, doubleQuant: true },
     batch: 1,
     seq: 256,
     steps: 2,

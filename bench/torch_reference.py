@@ -6,6 +6,9 @@ Prints one line `BENCH {json}` (tokensPerSecond, stepSeconds, peakRssBytes), or 
 `TORCH_MISSING` when torch is not importable. Written against Debian's python3-torch 1.13 (no
 transformers / peft there), so GPT-2 and Llama are spelled out here with HF's math: GPT-2 eager
 attention, gelu_new, tied head; Llama RMSNorm, rotate-half RoPE, GQA, SwiGLU; PEFT-style LoRA.
+QLoRA shapes quantize every projection inside the layers to NF4 (blocksize 64) and expand it to
+float32 just in time in forward and again in backward, as bitsandbytes' MatMul4Bit does (its CPU
+path is unavailable without pip; the absmax stays float32 here, where tunekit double-quantizes it).
 """
 import json
 import math
@@ -26,7 +29,7 @@ except Exception:  # noqa: BLE001 - any import failure means "no reference"
 class LoraLinear(nn.Module):
     """y = base(x) + (alpha/r) · B(A(x)), base frozen; A kaiming-uniform, B zeros (PEFT default)."""
 
-    def __init__(self, base: nn.Linear, r: int, alpha: float):
+    def __init__(self, base, r: int, alpha: float):
         super().__init__()
         self.base = base
         self.lora_A = nn.Linear(base.in_features, r, bias=False)
@@ -37,6 +40,50 @@ class LoraLinear(nn.Module):
 
     def forward(self, x):
         return self.base(x) + self.lora_B(self.lora_A(x)) * self.scaling
+
+
+NF4 = torch.tensor([
+    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
+    -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
+    0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+    0.7229568362236023, 1.0])
+
+
+def nf4_expand(packed, absmax, shape, blocksize):
+    idx = torch.stack([packed >> 4, packed & 15], -1).view(-1).long()
+    return (NF4[idx].view(-1, blocksize) * absmax[:, None]).view(shape)
+
+
+class Nf4MatMul(torch.autograd.Function):
+    """x @ W.T with W expanded from NF4 codes in forward and again in backward (nothing W-sized saved)."""
+
+    @staticmethod
+    def forward(ctx, x, packed, absmax, shape, blocksize):
+        ctx.save_for_backward(packed, absmax)
+        ctx.shape, ctx.blocksize = shape, blocksize
+        return x @ nf4_expand(packed, absmax, shape, blocksize).t()
+
+    @staticmethod
+    def backward(ctx, dy):
+        packed, absmax = ctx.saved_tensors
+        return dy @ nf4_expand(packed, absmax, ctx.shape, ctx.blocksize), None, None, None, None
+
+
+class Nf4Linear(nn.Module):
+    def __init__(self, base: nn.Linear, blocksize=64):
+        super().__init__()
+        w = base.weight.detach().reshape(-1, blocksize)
+        absmax = w.abs().amax(-1)
+        idx = ((w / absmax[:, None]).unsqueeze(-1) - NF4).abs().argmin(-1).to(torch.uint8).view(-1)
+        self.register_buffer("packed", (idx[0::2] << 4) | idx[1::2])
+        self.register_buffer("absmax", absmax)
+        self.shape, self.blocksize = tuple(base.weight.shape), blocksize
+        self.in_features, self.out_features = base.in_features, base.out_features
+        self.bias = base.bias
+
+    def forward(self, x):
+        y = Nf4MatMul.apply(x, self.packed, self.absmax, self.shape, self.blocksize)
+        return y if self.bias is None else y + self.bias
 
 
 def causal_attention(q, k, v, past_len):
@@ -186,10 +233,19 @@ def tokens(batch, seq, vocab):
     return torch.tensor([[(b * 7919 + t * 104729 + 13) % vocab for t in range(seq)] for b in range(batch)])
 
 
+def quantize_nf4(model):
+    for name, mod in list(model.named_modules()):
+        if not isinstance(mod, (LlamaLayer, Gpt2Block)):
+            continue
+        for child_name, child in list(mod.named_children()):
+            if isinstance(child, nn.Linear):
+                setattr(mod, child_name, Nf4Linear(child))
+
+
 def wrap_lora(model, targets, r, alpha):
     for name, mod in list(model.named_modules()):
         for child_name, child in list(mod.named_children()):
-            if isinstance(child, nn.Linear) and child_name in targets:
+            if isinstance(child, (nn.Linear, Nf4Linear)) and child_name in targets:
                 setattr(mod, child_name, LoraLinear(child, r, alpha))
 
 
@@ -220,6 +276,8 @@ def main():
         if shape["method"] == "lora":
             for p in model.parameters():
                 p.requires_grad_(False)
+            if shape.get("quant"):
+                quantize_nf4(model)
             lo = shape["lora"]
             targets = ["c_attn" if t == "c_attn" else t for t in lo["targets"]]
             wrap_lora(model, targets, lo["r"], lo["alpha"])

@@ -111,6 +111,9 @@ static napi_value info_fn(napi_env env, napi_callback_info info) {
   return obj;
 }
 
+/* Bumped whenever the exported functions change; src/engine/native/addon.ts refuses other versions. */
+#define TUNEKIT_ADDON_VERSION 2
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, gemm_fn, NULL, NULL, NULL, napi_default, NULL},
@@ -123,6 +126,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"reduceRows", NULL, reduce_rows_fn, NULL, NULL, NULL, napi_default, NULL},
       {"reduceCols", NULL, reduce_cols_fn, NULL, NULL, NULL, napi_default, NULL},
       {"adamw", NULL, adamw_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"attnSoftmax", NULL, attn_softmax_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"attnSoftmaxGrad", NULL, attn_softmax_grad_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"expand4bit", NULL, expand4bit_fn, NULL, NULL, NULL, napi_default, NULL},
       {"sumSquares", NULL, sum_squares_fn, NULL, NULL, NULL, napi_default, NULL},
       {"layerNorm", NULL, layer_norm_fn, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormGrad", NULL, layer_norm_grad_fn, NULL, NULL, NULL, napi_default, NULL},
@@ -136,6 +142,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"info", NULL, info_fn, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  napi_value version;
+  napi_create_int32(env, TUNEKIT_ADDON_VERSION, &version);
+  napi_set_named_property(env, exports, "version", version);
   int cores = openblas_get_num_procs();
   set_pool_threads(cores);
   return exports;

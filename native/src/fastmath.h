@@ -5,6 +5,7 @@
 #ifndef TUNEKIT_FASTMATH_H
 #define TUNEKIT_FASTMATH_H
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 
 static inline float tk_expf(float x) {
@@ -36,5 +37,16 @@ static inline float tk_tanhf(float x) {
   float small = ax - ax * ax * ax * (1.0f / 3.0f);
   t = ax < 0.004f ? small : t;
   return x < 0 ? -t : t;
+}
+/* Sum with 16 float lanes (vectorises without -ffast-math), lanes combined in double. */
+static inline double tk_lane_sum(const float* v, size_t n) {
+  float acc[16] = {0};
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    for (int l = 0; l < 16; l++) acc[l] += v[j + l];
+  double s = 0;
+  for (int l = 0; l < 16; l++) s += acc[l];
+  for (; j < n; j++) s += v[j];
+  return s;
 }
 #endif

@@ -23,18 +23,6 @@ typedef struct {
   int mode; /* 0 softmax, 1 log-softmax, 2 cross-entropy */
 } rows_ctx;
 
-/* Sum with 16 float lanes (vectorises without -ffast-math), lanes combined in double. */
-static inline double lane_sum(const float* v, size_t n) {
-  float acc[16] = {0};
-  size_t j = 0;
-  for (; j + 16 <= n; j += 16)
-    for (int l = 0; l < 16; l++) acc[l] += v[j + l];
-  double s = 0;
-  for (int l = 0; l < 16; l++) s += acc[l];
-  for (; j < n; j++) s += v[j];
-  return s;
-}
-
 static void rows_range(void* p, size_t begin, size_t end) {
   rows_ctx* c = (rows_ctx*)p;
   size_t n = c->cols;
@@ -47,7 +35,7 @@ static void rows_range(void* p, size_t begin, size_t end) {
     float mx = -INFINITY;
     for (size_t j = 0; j < n; j++) mx = x[j] > mx ? x[j] : mx;
     for (size_t j = 0; j < n; j++) o[j] = tk_expf(x[j] - mx);
-    double sum = lane_sum(o, n);
+    double sum = tk_lane_sum(o, n);
     if (c->mode == 0) {
       float inv = (float)(1.0 / sum);
       for (size_t j = 0; j < n; j++) o[j] *= inv;

@@ -20,3 +20,7 @@ export const GELU_TANH_GRAD = 'TunekitGeluTanhGrad';
 export const SWIGLU = 'TunekitSwiglu';
 /** SwiGLU backward: inputs `{dy, gate, up}` → `[dGate, dUp]`. */
 export const SWIGLU_GRAD = 'TunekitSwigluGrad';
+/** Attention's scaled, biased, masked softmax: inputs `{x, mask?, bias?}` (x `[B, H, T, S]`), attrs `{scale}` → `y`. */
+export const ATTN_SOFTMAX = 'TunekitAttnSoftmax';
+/** Its backward: inputs `{y, dy}`, attrs `{scale}` → `dx`. */
+export const ATTN_SOFTMAX_GRAD = 'TunekitAttnSoftmaxGrad';

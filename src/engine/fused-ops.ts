@@ -17,19 +17,21 @@ import { GELU_TANH, GELU_TANH_GRAD, LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_N
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Whether the active backend has kernel `name`. */
-function hasKernel(name: string): boolean {
+export function hasKernel(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) != null;
 }
 
-function run(name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap = {}): Tensor[] {
+/** Run a kernel by name on the active backend; always an array of outputs. */
+export function run(name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap = {}): Tensor[] {
   const out = tf.engine().runKernel(name, inputs as NamedTensorMap, attrs) as Tensor | Tensor[];
   return Array.isArray(out) ? out : [out];
 }
 
-type Body = (inputs: Tensor[], save: GradSaveFunc) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] };
+/** The body of a {@link customOp}: its inputs, the save function → value and gradient. */
+export type Body = (inputs: Tensor[], save: GradSaveFunc) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] };
 
 /** tf.customGrad with the inputs as one array (its own signature mixes them with the save function). */
-function customOp(body: Body): (...inputs: Tensor[]) => Tensor {
+export function customOp(body: Body): (...inputs: Tensor[]) => Tensor {
   const op = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => body(args.slice(0, -1) as Tensor[], args[args.length - 1] as GradSaveFunc));
   return (...inputs: Tensor[]) => op(...inputs);
 }

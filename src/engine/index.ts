@@ -13,6 +13,7 @@ export { registerEngineGradients } from './gradients/registry.js';
 export { checkpoint } from './checkpoint.js';
 export { tokenCrossEntropy } from './native/cross-entropy.js';
 export { layerNormOp, rmsNormOp, geluTanhOp, swigluOp } from './fused-ops.js';
+export { attentionSoftmaxOp } from './fused-attention.js';
 export { estimateRunBytes, checkWasmBudget } from './memory-budget.js';
 export type { RunMemorySpec, RunMemoryEstimate } from './memory-budget.js';
 export { memoryStats } from './memory-stats.js';

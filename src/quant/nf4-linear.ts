@@ -13,6 +13,8 @@
  * `LoraLinear` wrapping this trains its adapters on top.
  */
 import { tf } from '../engine/index.js';
+import { activeNativeAddon, hostStorageBackend } from '../engine/host-storage.js';
+import { outputArray } from '../engine/native/buffer-pool.js';
 import type { LinearImpl } from '../models/layers/linear.js';
 import type { Parameter } from '../models/layers/parameter.js';
 import type { LinearLayout } from '../models/types.js';
@@ -101,17 +103,42 @@ export class Nf4Linear implements LinearImpl {
     return expand4bit(this.quantized, this.layout !== 'linear');
   }
 
+  /**
+   * The weight expanded in its stored order (`[out, in]` for nn.Linear) as a tensor; on the native
+   * engine by the addon, into a reused output array.
+   */
+  #storedTensor(): tf.Tensor2D {
+    const q = this.quantized;
+    const [rows, cols] = q.state.shape as [number, number];
+    const addon = activeNativeAddon();
+    if (!addon) return tf.tensor2d(expand4bit(q, false), [rows, cols]);
+    const out = outputArray(tf.backend(), rows * cols);
+    addon.expand4bit(q.packed, stateAbsmax(q.state), q.state.code, out, q.state.blocksize);
+    return tf.tensor2d(out, [rows, cols]);
+  }
+
   apply(x: tf.Tensor): tf.Tensor {
     const inF = this.inFeatures;
     const outF = this.outFeatures;
-    const matmul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const x2 = args[0] as tf.Tensor2D;
-      // Each expansion lives in its own tidy scope, so it is freed as soon as its matmul is done
-      // (a gradient function's temporaries would otherwise live until the whole backward ends).
-      const value = tf.tidy(() => tf.matMul(x2, tf.tensor2d(this.weightInOut(), [inF, outF])));
-      const gradFunc = (dy: tf.Tensor): tf.Tensor => tf.tidy(() => tf.matMul(dy as tf.Tensor2D, tf.tensor2d(this.weightOutIn(), [outF, inF])));
-      return { value, gradFunc };
-    });
+    // Each expansion lives in its own tidy scope, so it is freed as soon as its matmul is done
+    // (a gradient function's temporaries would otherwise live until the whole backward ends).
+    let forward: (x2: tf.Tensor2D) => tf.Tensor;
+    let backward: (dy: tf.Tensor2D) => tf.Tensor;
+    if (hostStorageBackend()) {
+      // SGEMM multiplies by either layout at the same speed, so the weight is expanded in stored
+      // order (a sequential pass) and the transpose goes into the matmul's flags.
+      const storedIsOutIn = this.layout === 'linear';
+      forward = (x2) => tf.tidy(() => tf.matMul(x2, this.#storedTensor(), false, storedIsOutIn));
+      backward = (dy) => tf.tidy(() => tf.matMul(dy, this.#storedTensor(), false, !storedIsOutIn));
+    } else {
+      // wasm's transposed products copy their operand: expand in the order each product reads.
+      forward = (x2) => tf.tidy(() => tf.matMul(x2, tf.tensor2d(this.weightInOut(), [inF, outF])));
+      backward = (dy) => tf.tidy(() => tf.matMul(dy, tf.tensor2d(this.weightOutIn(), [outF, inF])));
+    }
+    const matmul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: forward(args[0] as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor) => backward(dy as tf.Tensor2D),
+    }));
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
       let y: tf.Tensor = matmul(tf.reshape(x, [-1, inF]));

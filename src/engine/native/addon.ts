@@ -8,8 +8,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The addon version this code expects (TUNEKIT_ADDON_VERSION in native/src/addon.c). */
+export const ADDON_VERSION = 2;
+
 /** The addon's functions (see native/src/*.c for the exact contracts). */
 export interface NativeAddon {
+  /** Interface version; an addon built from other sources is refused. */
+  readonly version: number;
   /** Batched row-major SGEMM: C_i = alpha·op(A_i)·op(B_i) + beta·C_i; offsets in elements (null: one shared matrix). */
   gemm(
     a: Float32Array,
@@ -44,6 +49,15 @@ export interface NativeAddon {
    * √(1−β2^t), eps, lr/(1−β1^t), gradScale] (native/src/optim.c).
    */
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, k: Float64Array): void;
+  /**
+   * out = softmax(x·scale + bias + mask) per row of [B·H·T, S]; mask/bias strides over (b, h, t)
+   * (native/src/attention.c).
+   */
+  attnSoftmax(x: Float32Array, mask: Float32Array | null, maskStrides: Float64Array | null, bias: Float32Array | null, biasStrides: Float64Array | null, out: Float32Array, rows: number, cols: number, T: number, H: number, scale: number): void;
+  /** dx = (y·dy − y·Σ(y·dy))·scale per row. */
+  attnSoftmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number, scale: number): void;
+  /** out[j] = code[4-bit code j]·absmax[j / blocksize], two codes per byte, high nibble first. */
+  expand4bit(packed: Uint8Array, absmax: Float32Array, code: Float32Array, out: Float32Array, blocksize: number): void;
   /** Σ x², accumulated in double. */
   sumSquares(x: Float32Array): number;
   /** LayerNorm over the rows of [rows, cols]: y = (x − mean)·rstd·w (+ b); writes per-row mean and rstd when given. */
@@ -85,6 +99,19 @@ function packageRoot(): string {
   return process.cwd();
 }
 
+/**
+ * Accept a loaded module as the addon only if it is tunekit's and of the version this code calls
+ * (an addon built from older sources lacks kernels the engine registers).
+ */
+export function checkAddon(module: unknown, path: string): NativeLoad {
+  const addon = module as Partial<NativeAddon> | null;
+  if (typeof addon?.gemm !== 'function') return { addon: null, why: `${path} is not the tunekit addon` };
+  if (addon.version !== ADDON_VERSION) {
+    return { addon: null, why: `native addon is out of date (version ${String(addon.version ?? 1)}, this tunekit needs ${ADDON_VERSION}; rebuild with npm run build:native)` };
+  }
+  return { addon: addon as NativeAddon, path };
+}
+
 /** Load the addon once; later calls return the same result. */
 export function loadNativeAddon(): NativeLoad {
   if (cached) return cached;
@@ -94,9 +121,7 @@ export function loadNativeAddon(): NativeLoad {
     return (cached = { addon: null, why: 'native addon not built (needs a C compiler and OpenBLAS at install: apt-get install -y libopenblas-dev, then npm run build:native)' });
   }
   try {
-    const addon = createRequire(import.meta.url)(path) as NativeAddon;
-    if (typeof addon.gemm !== 'function') return (cached = { addon: null, why: `${path} is not the tunekit addon` });
-    return (cached = { addon, path });
+    return (cached = checkAddon(createRequire(import.meta.url)(path), path));
   } catch (e) {
     return (cached = { addon: null, why: `native addon failed to load (${String((e as Error).message ?? e).split('\n')[0]})` });
   }

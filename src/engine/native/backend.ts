@@ -22,6 +22,7 @@ import { concatConfig } from './concat.js';
 import { BufferPool } from './buffer-pool.js';
 import { fusedNormConfigs } from './fused-norm.js';
 import { fusedActivationConfigs } from './fused-activation.js';
+import { fusedAttentionConfigs } from './fused-attention.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -38,6 +39,7 @@ export function nativeKernels(addon: NativeAddon): KernelConfig[] {
     ...layoutConfigs(addon),
     ...fusedNormConfigs(addon),
     ...fusedActivationConfigs(addon),
+    ...fusedAttentionConfigs(addon),
   ];
 }
 

@@ -3,7 +3,7 @@
  * position bias (ALiBi). Query head h uses kv head ⌊h / (H/K)⌋ (HF `repeat_kv`); instead of copying
  * the kv heads, the queries of one group are stacked so one batched matmul serves the whole group.
  */
-import { tf } from '../../engine/index.js';
+import { attentionSoftmaxOp, tf } from '../../engine/index.js';
 
 export interface AttentionArgs {
   /** `[B, H, T, d]` */
@@ -27,11 +27,10 @@ export function attention(a: AttentionArgs): tf.Tensor {
     const S = a.k.shape[2] as number;
     const rep = H / K;
     const q = rep === 1 ? a.q : tf.reshape(a.q, [B, K, rep * T, d]);
-    let scores = tf.mul(tf.matMul(q, a.k, false, true), a.scale);
+    let scores = tf.matMul(q, a.k, false, true);
     if (rep !== 1) scores = tf.reshape(scores, [B, H, T, S]);
-    if (a.bias) scores = tf.add(scores, a.bias);
-    if (a.mask) scores = tf.add(scores, a.mask);
-    let probs: tf.Tensor = tf.softmax(scores, -1);
+    // softmax(scores·scale + bias + mask): one fused pass each way on the native engine.
+    let probs: tf.Tensor = attentionSoftmaxOp(scores, a.scale, a.bias ?? null, a.mask);
     if (rep !== 1) probs = tf.reshape(probs, [B, K, rep * T, S]);
     let out = tf.matMul(probs, a.v);
     if (rep !== 1) out = tf.reshape(out, [B, H, T, d]);

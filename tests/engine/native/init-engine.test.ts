@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { initEngine } from '../../../src/engine/index.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
+import { ADDON_VERSION, checkAddon } from '../../../src/engine/native/addon.js';
 
 const built = loadNativeAddon().addon !== null;
 
@@ -33,5 +34,15 @@ describe('engine selection with the native addon', function () {
     assert.equal(out.backend, 'wasm');
     assert.match(out.message, /^engine: wasm .* — auto: .*disabled by TUNEKIT_NATIVE=0/);
     assert.equal(out.code, 'ENGINE_BACKEND_UNAVAILABLE');
+  });
+});
+
+describe('checkAddon', () => {
+  it('accepts only the tunekit addon of the expected version, with a rebuild hint otherwise', () => {
+    const gemm = (): void => undefined;
+    assert.deepEqual(checkAddon({ gemm, version: ADDON_VERSION }, '/x.node'), { addon: { gemm, version: ADDON_VERSION }, path: '/x.node' });
+    assert.deepEqual(checkAddon({ gemm }, '/x.node'), { addon: null, why: `native addon is out of date (version 1, this tunekit needs ${ADDON_VERSION}; rebuild with npm run build:native)` });
+    assert.deepEqual(checkAddon({}, '/x.node'), { addon: null, why: '/x.node is not the tunekit addon' });
+    assert.deepEqual(checkAddon(null, '/x.node'), { addon: null, why: '/x.node is not the tunekit addon' });
   });
 });
