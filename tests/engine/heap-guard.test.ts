@@ -76,7 +76,9 @@ describe('engine: wasm heap guard (during a run)', function () {
     });
     assert.equal(d.code, 'ENGINE_WASM_HEAP');
     assert.match(d.message, /while allocating a 16\.0 MiB tensor \(tensors \+ 32\.0 MiB reserve would pass the cap\)/);
-    assert.ok(held.length <= 4, `held ${held.length}`);
+    // Allocations end below the cap minus the reserve: at most the heap's free space + 32 MiB of them
+    // (how much of the heap is free depends on the tests before this one).
+    assert.ok(held.length < 64 && held.length * 16 * 2 ** 20 <= heap + 32 * 2 ** 20, `held ${held.length}`);
     tf.dispose(held);
     configureHeapGuard(saved);
     assert.deepEqual(Array.from(tf.add(tf.tensor1d([1, 2]), 1).dataSync()), [2, 3]);
