@@ -79,6 +79,19 @@ napi_value gemm_fn(napi_env env, napi_callback_info info) {
       for (size_t j = 0; j < csz; j++) C[j] = beta == 0 ? 0.0f : (float)(beta * C[j]);
       continue;
     }
+    if (m == 1) {
+      /* One row (generation with a KV cache): a matrix-vector product reads B once, where SGEMM
+       * would first pack a copy of it. op(A) is a contiguous row either way (lda = 1 when
+       * transposed). C is zeroed first when beta is 0, so a reused output's old contents
+       * (NaN included) never leak in. */
+      if (beta == 0)
+        for (size_t j = 0; j < csz; j++) C[j] = 0.0f;
+      if (tb)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)k, (float)alpha, B, ldb, A, 1, (float)beta, C, 1);
+      else
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)k, (int)n, (float)alpha, B, ldb, A, 1, (float)beta, C, 1);
+      continue;
+    }
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
                 (float)alpha, A, lda, B, ldb, (float)beta, C, (int)n);
   }

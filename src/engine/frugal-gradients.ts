@@ -10,11 +10,14 @@
  * function handed one of them on unchanged as an input gradient, or it is a gradient the caller
  * asked for, or higher-order gradients are being recorded (then tfjs' lifetime rules apply).
  *
- * Results are identical (the same gradient functions run in the same order); only lifetimes change.
+ * Results are identical (the same gradient functions run in the same order); only lifetimes change
+ * — and, on the native engine, a gradient reaching a tensor from several places is summed in place
+ * into the first one when nothing else can see it (`addInPlace`), as torch's `+=` does.
  * The forward pass, tape recording and `customGrad` are tfjs' own.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { addInPlace } from './host-storage.js';
 
 /** The parts of a tfjs tape node this module reads. */
 interface TapeNode {
@@ -87,10 +90,12 @@ function frugalGradients(this: EngineInternals, f: () => Tensor, xs: Tensor[], d
     const grads = new Map<number, Tensor>();
     grads.set(y.id, dy ?? tf.onesLike(y));
     const wanted = new Set(xs.map((x) => x.id));
-    const inUse = (t: Tensor): boolean => {
-      for (const g of grads.values()) if (g === t) return true;
-      return false;
+    const uses = (t: Tensor): number => {
+      let n = 0;
+      for (const g of grads.values()) if (g === t) n++;
+      return n;
     };
+    const inUse = (t: Tensor): boolean => uses(t) > 0;
     for (let i = nodes.length - 1; i >= 0; i--) {
       const node = nodes[i]!;
       if (node.gradient == null) throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
@@ -103,7 +108,10 @@ function frugalGradients(this: EngineInternals, f: () => Tensor, xs: Tensor[], d
         if (!tf.util.arraysEqual(dx.shape, x.shape)) throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input '${name}' has shape '${dx.shape}', which does not match the shape of the input '${x.shape}'`);
         const prev = grads.get(x.id);
         if (prev === undefined) grads.set(x.id, dx);
-        else {
+        else if (prev !== dy && uses(prev) === 1 && !inUse(dx) && addInPlace(prev, dx)) {
+          // Accumulated in place (as torch's `+=`): no third gradient-sized array.
+          dx.dispose();
+        } else {
           grads.set(x.id, tf.add(prev, dx));
           if (!inUse(prev)) prev.dispose();
           if (!inUse(dx)) dx.dispose();

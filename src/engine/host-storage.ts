@@ -62,6 +62,16 @@ export function ownedStorage(v: tf.Variable): Float32Array | null {
 }
 
 /**
+ * Declare that `v`'s current storage belongs to `v` alone — for variables whose host array the
+ * creator has dropped (a model built from a weights map nobody keeps) — so the first in-place
+ * update does not copy it. Ignored when the storage is shared between tensors.
+ */
+export function adoptStorage(v: tf.Variable): void {
+  const values = storageOf(v);
+  if (values !== null && (tf.backend() as MathBackendCPU).refCount(v.dataId) === 1) owned.set(v, values);
+}
+
+/**
  * A variable over `values` (taken, not copied) that {@link ownedStorage} knows it owns, so it is
  * never copied on first write. The caller must not keep `values`.
  */
@@ -71,4 +81,21 @@ export function ownedVariable(values: Float32Array, shape: readonly number[]): t
   t.dispose();
   if (storageOf(v) === values) owned.set(v, values);
   return v;
+}
+
+/**
+ * `acc += x` in place when that is invisible to everyone else: the native engine, float32 tensors
+ * of one shape, `acc`'s storage referenced by `acc` alone and never handed out (`dataSync`). Returns
+ * false (and changes nothing) otherwise. The backward pass uses it to accumulate gradients.
+ */
+export function addInPlace(acc: tf.Tensor, x: tf.Tensor): boolean {
+  const addon = activeNativeAddon();
+  if (!addon || acc.dtype !== 'float32' || x.dtype !== 'float32' || !tf.util.arraysEqual(acc.shape, x.shape) || acc.size === 0) return false;
+  const backend = tf.backend() as MathBackendCPU & { pool?: { isEscaped(v: unknown): boolean } };
+  if (backend.refCount(acc.dataId) !== 1 || acc.dataId === x.dataId) return false;
+  const a = storageOf(acc);
+  const b = storageOf(x);
+  if (!a || !b || a.buffer === b.buffer || backend.pool?.isEscaped(a) !== false) return false;
+  addon.binary(0, a, b, a, Float64Array.of(1, a.length, 1, 1));
+  return true;
 }

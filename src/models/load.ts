@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { adoptStorage } from '../engine/host-storage.js';
 import { type ModelConfig, modelCatalog, readModelConfig } from './catalog.js';
 import type { CausalLM, LinearFactory, TrainableSpec } from './causal-lm.js';
 import { extractQuantizedWeights, parseQuantizationConfig } from '../quant/index.js';
@@ -43,7 +44,7 @@ export async function loadModelWithInfo(dir: string, opts: LoadOptions = {}): Pr
   const { tensors, linears } = splitPrequantized(dir, await readCheckpoint(dir));
   const { weights, unexpected } = normalizeWeightNames(tensors, catalog);
   if (opts.adapter !== undefined) await mergeAdapter(weights, opts.adapter, catalog);
-  return { model: buildModel(config, weights, opts.trainable ?? false, linears), unexpectedKeys: unexpected };
+  return { model: ownWeights(buildModel(config, weights, opts.trainable ?? false, linears)), unexpectedKeys: unexpected };
 }
 
 /**
@@ -62,5 +63,14 @@ function splitPrequantized(dir: string, raw: Map<string, HostTensor>): { tensors
 
 /** A model with fresh HF-style random weights (seeded). */
 export function randomModel(config: ModelConfig, opts: { seed: number; trainable?: TrainableSpec }): CausalLM {
-  return buildModel(config, randomWeights(modelCatalog(config), opts.seed), opts.trainable ?? false);
+  return ownWeights(buildModel(config, randomWeights(modelCatalog(config), opts.seed), opts.trainable ?? false));
+}
+
+/**
+ * The weights map built here is dropped once the model exists, so the model's trainable variables
+ * own their host arrays: optimizers update them in place without a first copy (src/engine/host-storage.ts).
+ */
+function ownWeights(model: CausalLM): CausalLM {
+  for (const [, p] of model.namedParameters()) if (p.trainable) adoptStorage(p.variable);
+  return model;
 }

@@ -6,6 +6,8 @@ import { strict as assert } from 'node:assert';
 import { checkpoint, initEngine, tf } from '../../src/engine/index.js';
 import { nodesFromXsToY, withStockGradients } from '../../src/engine/frugal-gradients.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
+import { addInPlace, storageOf } from '../../src/engine/host-storage.js';
+import { loadNativeAddon } from '../../src/engine/native/addon.js';
 
 function values(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -100,5 +102,30 @@ describe('engine: frugal backward pass', function () {
     assert.deepEqual(out.map((n) => n.id), [1, 3]);
     assert.deepEqual(Object.keys(out[0]!.inputs), ['a']);
     assert.deepEqual(Object.keys(out[1]!.inputs), ['a']);
+  });
+});
+
+describe('engine: addInPlace (gradient accumulation)', () => {
+  it('adds in place only on native, and only when no other tensor or caller sees the accumulator', async function () {
+    if (!loadNativeAddon().addon) this.skip();
+    await initEngine('native');
+    const x = tf.tensor([1, 2, 3]);
+    const acc = tf.add(x, 1); // a kernel output: storage owned by `acc` alone
+    const storage = storageOf(acc);
+    assert.equal(addInPlace(acc, x), true);
+    assert.equal(storageOf(acc), storage);
+    const shared = tf.add(x, 1);
+    const view = tf.reshape(shared, [3, 1]);
+    assert.equal(addInPlace(shared, x), false, 'storage shared with a reshape');
+    const read = tf.add(x, 1);
+    const seen = read.dataSync();
+    assert.equal(addInPlace(read, x), false, 'storage handed out by dataSync');
+    assert.deepEqual(Array.from(seen), [2, 3, 4]);
+    assert.equal(addInPlace(acc, tf.tensor([1, 2])), false, 'shapes differ');
+    assert.deepEqual(Array.from(acc.dataSync()), [3, 5, 7]);
+    await initEngine('cpu');
+    const c = tf.add(tf.tensor([1]), 1);
+    assert.equal(addInPlace(c, tf.tensor([1])), false, 'the pure-JS cpu backend');
+    tf.dispose([x, acc, shared, view, read]);
   });
 });

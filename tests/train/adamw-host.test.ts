@@ -11,6 +11,7 @@ import { clipCoefficient, globalGradNorm } from '../../src/train/clip.js';
 import { AdamW } from '../../src/train/optim/adamw.js';
 import { adamwHostStep } from '../../src/train/optim/adamw-host.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
+import { type CausalLM, buildModel, modelCatalog, parseModelConfig, randomModel, randomWeights } from '../../src/models/index.js';
 
 /** Deterministic values in [-scale, scale). */
 function values(n: number, seed: number, scale = 1): Float32Array {
@@ -154,4 +155,37 @@ describe('fused AdamW on host storage', function () {
       assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, want), `n=${n}: ${got} vs ${want}`);
     }
   });
+});
+
+describe('in-place updates of model weights', function () {
+  this.timeout(30_000);
+  for (const backend of ['cpu', 'native'] as const) {
+    it(`${backend}: a loaded or random model's weights are updated without a first copy; a caller's weights map is never written`, async function () {
+      if (backend === 'native' && !loadNativeAddon().addon) this.skip();
+      await initEngine(backend);
+      const config = parseModelConfig({ model_type: 'gpt2', vocab_size: 64, n_positions: 16, n_embd: 16, n_layer: 1, n_head: 2 });
+      const step = (model: CausalLM): void => {
+        const params = model.namedParameters().filter(([, p]) => p.trainable).map(([name, p]) => ({ name, variable: p.variable }));
+        const grads = new Map(params.map((p) => [p.name, tf.onesLike(p.variable)] as const));
+        new AdamW({ betas: [0.9, 0.999], eps: 1e-8 }).step([{ params, weightDecay: 0 }], grads, 1e-2);
+        tf.dispose([...grads.values()]);
+      };
+      // randomModel / loadModel drop their weights map: the variables own their arrays.
+      const random = randomModel(config, { seed: 3, trainable: true });
+      const wte = random.namedParameters().find(([name]) => name === 'transformer.wte.weight')![1].variable;
+      const before = storageOf(wte);
+      const first = before!.slice();
+      step(random);
+      assert.equal(storageOf(wte), before, 'the first update copied the weights');
+      assert.notDeepEqual(before, first);
+      random.dispose();
+      // A weights map the caller keeps is copied on first write, never changed.
+      const weights = randomWeights(modelCatalog(config), 3);
+      const kept = new Map([...weights].map(([k, t]) => [k, (t.data as Float32Array).slice()] as const));
+      const model = buildModel(config, weights, true);
+      step(model);
+      for (const [k, t] of weights) assert.deepEqual(t.data, kept.get(k), `${k} of the caller's map changed`);
+      model.dispose();
+    });
+  }
 });

@@ -99,6 +99,12 @@ export class BufferPool {
     this.#bytes += array.byteLength;
   }
 
+  /** Whether `values` was handed to code outside the backend (see {@link escape}). */
+  isEscaped(values: unknown): boolean {
+    const buffer = bufferOf(values);
+    return buffer !== null && this.#escaped.has(buffer);
+  }
+
   /** Drop every pooled array (the garbage collector frees them). */
   clear(): void {
     this.#free.clear();
