@@ -69,7 +69,9 @@ napi_value gemm_fn(napi_env env, napi_callback_info info) {
   /* Small single products run on one thread: OpenBLAS's thread hand-off costs more than it saves
    * below a few million multiply-adds (generation's one-row products, tiny models). */
   int saved = openblas_get_num_threads();
-  int small = (double)m * (double)n * (double)k * (double)batch < 2e6;
+  /* A matrix-vector product is bound by reading B, which both cores' bandwidth speeds up from
+   * about 1 MB of weights on. */
+  int small = (double)m * (double)n * (double)k * (double)batch < (m == 1 ? 2.5e5 : 2e6);
   if (small && saved > 1) openblas_set_num_threads(1);
   for (size_t i = 0; i < batch; i++) {
     const float* A = a + (size_t)(ao ? ao[i] : 0);

@@ -128,6 +128,8 @@ describe('buffer reuse on the native backend', function () {
     const cases: [string, () => tf.Tensor][] = [
       ['matMul', () => tf.matMul(tf.tensor(values(12 * 20, 5), [12, 20]), tf.tensor(values(20 * 16, 6), [20, 16]))],
       ['matMul k=0', () => tf.matMul(tf.zeros([12, 0]), tf.zeros([0, 16]))],
+      ['matMul one row (SGEMV)', () => tf.matMul(tf.tensor(values(20, 15), [1, 20]), tf.tensor(values(20 * 16, 16), [20, 16]))],
+      ['matMul one row, transposed weight', () => tf.matMul(tf.tensor(values(20, 17), [1, 20]), tf.tensor(values(16 * 20, 18), [16, 20]), false, true)],
       ['scatterND', () => tf.scatterND(tf.tensor2d([[1], [3], [1]], [3, 1], 'int32'), tf.tensor(values(3 * 16, 7), [3, 16]), [12, 16])],
       ['sum over leading axis', () => tf.sum(tf.tensor(values(5 * 12 * 16, 8), [5, 12, 16]), 0)],
       ['concat', () => tf.concat([tf.tensor(values(12 * 6, 9), [12, 6]), tf.tensor(values(12 * 10, 10), [12, 10])], 1)],
@@ -136,8 +138,8 @@ describe('buffer reuse on the native backend', function () {
     for (const backend of ['cpu', 'native'] as const) {
       await initEngine(backend);
       for (const [name, fn] of cases) {
-        // Fill the pool with NaN arrays of the output's size (12×16) first.
-        const junk = Array.from({ length: 4 }, () => tf.div(tf.zeros([12, 16]), tf.zeros([12, 16])));
+        // Fill the pool with NaN arrays of the outputs' sizes (12×16, 1×16) first.
+        const junk = [[12, 16], [1, 16]].flatMap((shape) => Array.from({ length: 4 }, () => tf.div(tf.zeros(shape), tf.zeros(shape))));
         tf.dispose(junk);
         const out = tf.tidy(fn);
         const data = out.dataSync() as Float32Array;

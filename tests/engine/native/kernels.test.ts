@@ -72,6 +72,13 @@ async function same(inputs: Inputs, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.T
       await same([input([2, 3, ...a2], 5), input(b2, 6)], (a, b) => tf.matMul(a!, b!, ta, tb));
       await same([input([2, 1, ...a2], 7), input([1, 3, ...b2], 8)], (a, b) => tf.matMul(a!, b!, ta, tb));
       await same([input(a2, 9), input([4, ...b2], 10)], (a, b) => tf.matMul(a!, b!, ta, tb));
+      // One row (generation: the matrix-vector path), small and past the threading threshold.
+      for (const [k, n] of [[7, 9], [700, 900]] as const) {
+        const a1 = ta ? [k, 1] : [1, k];
+        const b1 = tb ? [n, k] : [k, n];
+        await same([input(a1, 11), input(b1, 12)], (a, b) => tf.matMul(a!, b!, ta, tb), 1e-4);
+        await same([input([3, ...a1], 13), input(b1, 14)], (a, b) => tf.matMul(a!, b!, ta, tb), 1e-4);
+      }
     });
   }
 
