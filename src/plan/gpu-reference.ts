@@ -22,8 +22,8 @@
  * | 8-bit optimizer      | 0.45 GB  | 0.45 GB                  |
  * | activations          | 5.24 GB  | 10.49 GB                 |
  * | logits               | 2.48 GB  | 2.48 GB                  |
- * | engine copies        | —        | 2.27 GB                  |
- * | total                | 25.9 GB  | 34.2 GB (37.4 GB wasm)   |
+ * | engine copies        | —        | 0.82 GB                  |
+ * | total                | 25.9 GB  | 32.7 GB (37.4 GB wasm)   |
  * 25.9 GB is more than one 24 GB card and fits the 2 × 24 GB the original run used.
  */
 import { estimateTrainingMemory, type MemoryBudget } from './memory.js';

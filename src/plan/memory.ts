@@ -21,9 +21,9 @@
  *                 kept for backward; with gradient checkpointing only each layer's input a·B·T·h·L
  *                 plus one layer recomputed at a time.
  * - logits:       3 · 4 · B·T·V (logits, log-softmax and their gradient, float32 always).
- * - engine copies (this engine only): a transposed copy of each frozen `[out, in]` dense weight
- *                 (frozen projections and a frozen LM head multiply by a cached Wᵀ); on wasm,
- *                 XNNPACK's packed copy of every weight matrix it multiplies by; for 4-bit weights
+ * - engine copies (this engine only): on wasm a transposed copy of each frozen `[out, in]` dense
+ *                 weight (frozen projections and a frozen LM head multiply by a cached Wᵀ; the
+ *                 other backends pass the transpose to the matmul) and XNNPACK's packed copy of every weight matrix it multiplies by; for 4-bit weights
  *                 the float32 expansion of the largest projection during its matmul (×2 on wasm,
  *                 which packs it too); and the heap guard's reserve (wasm).
  * Not counted: transient copies that never coexist with the activation peak (the 8-bit optimizer's
@@ -157,7 +157,9 @@ export function estimateTrainingMemory(m: MemoryInputs): MemoryBudget {
   const activations = m.gradientCheckpointing ? activationsCheckpointed : activationsFull;
   const logits = 3 * F32 * B * T * m.dims.vocab;
   const wasm = backend === 'wasm';
-  const transposedCopies = copies ? F32 * (p.frozenTransposed ?? 0) : 0;
+  // Only wasm multiplies frozen weights through a cached Wᵀ (tune run turns the cache off elsewhere:
+  // SGEMM and TensorFlow take the transpose as a flag).
+  const transposedCopies = copies && wasm ? F32 * (p.frozenTransposed ?? 0) : 0;
   const packedWeights = copies && wasm ? F32 * (p.matmul ?? p.total - p.quantized) : 0;
   const dequantScratch = copies && m.quant ? F32 * (p.largestQuantized ?? 0) * (wasm ? 2 : 1) : 0;
   const reserve = copies && wasm ? (m.reserveBytes ?? 64 * 2 ** 20) : 0;

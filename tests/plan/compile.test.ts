@@ -78,8 +78,11 @@ describe('plan: compile', () => {
     assert.equal(plan.memory.weights, 23_040 + 4 * (12_992 + 1024));
     assert.equal(plan.memory.gradients, 4 * 1024);
     assert.equal(plan.memory.optimizerState, 8 * 1024);
-    // Wᵀ copies of frozen dense [out, in] matrices: the untied lm_head only (embedding is a gather).
-    assert.equal(plan.memory.transposedCopies, 4 * 6400);
+    // Wᵀ copies of frozen dense [out, in] matrices: none on cpu/native (the matmul takes the
+    // transpose); on wasm the untied lm_head only (the embedding is a gather).
+    assert.equal(plan.memory.transposedCopies, 0);
+    const onWasm = compile(recipe, { config: parseModelConfig(TINY_LLAMA), engine: chooseEngine('wasm'), machine: MACHINE });
+    assert.equal(onWasm.memory.transposedCopies, 4 * 6400);
     // Dequantization scratch: the largest 4-bit matrix (64×128) in float32, once on cpu.
     assert.equal(plan.memory.dequantScratch, 4 * 8192);
     // Activations, B=2 T=16 one layer: per token 8h + 2·kv·hd + 4·f (gated MLP) + LoRA r·2 targets
