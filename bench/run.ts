@@ -8,7 +8,7 @@
  * shared with other work, 1 thread can beat 2.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -61,12 +61,19 @@ const python = values['no-torch'] ? null : findTorchPython();
 const torchNote = python ? `PyTorch reference: ${python}` : values['no-torch'] ? 'PyTorch reference: skipped (--no-torch)' : 'PyTorch reference missing: python3 cannot import torch (apt-get install -y python3-torch)';
 process.stdout.write(`${torchNote}\nbackends: ${backends.join(', ')}\n`);
 
+// Measure compiled JavaScript, as `tune` runs it (dist/): the TypeScript loader alone adds ~35 MB of
+// RSS, which would be charged to tunekit in the comparison. Falls back to tsx if tsc fails.
+const compiled = join(root, 'bench', '.build', 'bench', 'measure.js');
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'bench', 'tsconfig.measure.json')], { encoding: 'utf8' });
+const measureCommand = tsc.status === 0 && existsSync(compiled) ? [compiled] : ['--import', 'tsx', 'bench/measure.ts'];
+if (measureCommand.length > 1) process.stdout.write(`measuring through tsx (compiling bench/measure.ts failed: ${(tsc.stdout || tsc.stderr || '').split('\n')[0]})\n`);
+
 const rows: Row[] = [];
 for (const shape of shapes) {
   const spec = { ...shape, ...(values.steps ? { steps: Number(values.steps) } : {}) };
   for (const backend of backends) {
     if (shape.skip?.includes(backend)) continue;
-    const r = run(process.execPath, ['--import', 'tsx', 'bench/measure.ts', shape.id, backend, String(spec.steps)]);
+    const r = run(process.execPath, [...measureCommand, shape.id, backend, String(spec.steps)]);
     const row: Row = { shape: shape.id, backend, ...(r.out ?? {}), ...(r.out ? {} : { error: r.err || 'no result' }) };
     rows.push(row);
     report(row);
