@@ -44,15 +44,19 @@ const owned = new WeakMap<tf.Variable, Float32Array>();
 
 /**
  * The storage of variable `v`, owned by `v` alone so it may be written in place. The first call
- * for a variable (and any call after its storage became shared, e.g. by `tf.clone`) moves it to a
- * fresh array that nothing else references — tensors made with `tf.tensor(array)` keep the
- * caller's array, which must not change behind the caller's back.
+ * for a variable (and any call after its storage became shared, e.g. by `tf.clone`, or was handed
+ * out by `dataSync()` on the native engine) moves it to a fresh array that nothing else
+ * references — tensors made with `tf.tensor(array)` keep the caller's array, which must not change
+ * behind the caller's back.
  */
 export function ownedStorage(v: tf.Variable): Float32Array | null {
   const values = storageOf(v);
   if (values === null) return null;
-  const backend = tf.backend() as MathBackendCPU;
-  if (owned.get(v) === values && backend.refCount(v.dataId) === 1) return values;
+  const backend = tf.backend() as MathBackendCPU & { pool?: { isEscaped(v: unknown): boolean } };
+  // An array handed out by dataSync()/data() (a checkpoint being written, a plugin reading weights)
+  // is a snapshot to its holder: the next update moves to a fresh array instead of changing it.
+  const escaped = backend.pool?.isEscaped(values) ?? false;
+  if (owned.get(v) === values && backend.refCount(v.dataId) === 1 && !escaped) return values;
   const copy = tf.tensor(Float32Array.from(values), v.shape, 'float32');
   v.assign(copy);
   copy.dispose();

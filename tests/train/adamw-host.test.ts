@@ -88,12 +88,21 @@ describe('fused AdamW on host storage', function () {
       assert.deepEqual(source.dataSync(), initCopy, 'the source tensor changed');
       assert.deepEqual(clone.dataSync(), initCopy, 'a clone of the variable changed');
       assert.deepEqual(g.dataSync(), gData, 'the gradient changed');
-      assert.notDeepEqual(p.dataSync(), initCopy, 'the variable did not change');
+      // (read through storageOf: dataSync() would hand the array out and make the next update copy)
+      assert.notDeepEqual(storageOf(p), initCopy, 'the variable did not change');
       // After the first step the variable owns its storage: later steps write in place.
       const before = storageOf(p);
       opt.step([{ params: [{ name: 'w', variable: p }], weightDecay: 0.01 }], new Map([['w', g]]), 1e-2);
       assert.equal(storageOf(p), before);
       assert.equal(ownedStorage(p), before);
+      if (backend === 'native') {
+        // What dataSync() handed out stays a snapshot: the next update moves to a fresh array.
+        const snapshot = p.dataSync();
+        const copy = snapshot.slice();
+        opt.step([{ params: [{ name: 'w', variable: p }], weightDecay: 0.01 }], new Map([['w', g]]), 1e-2);
+        assert.deepEqual(snapshot, copy);
+        assert.notDeepEqual(p.dataSync(), copy);
+      }
       opt.dispose();
       tf.dispose([source, p, clone, g]);
     });
