@@ -8,16 +8,9 @@ import { nodesFromXsToY, withStockGradients } from '../../src/engine/frugal-grad
 import { TEST_BACKENDS } from '../helpers/backends.js';
 import { addInPlace, storageOf } from '../../src/engine/host-storage.js';
 import { loadNativeAddon } from '../../src/engine/native/addon.js';
+import { seededValues } from '../helpers/seeded.js';
 
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+const values = (n: number, seed: number): Float32Array => seededValues(n, seed, 1);
 
 /** A network that exercises shared inputs, pass-through gradients, broadcasting and checkpointing. */
 function net(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {

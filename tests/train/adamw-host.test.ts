@@ -12,17 +12,9 @@ import { AdamW } from '../../src/train/optim/adamw.js';
 import { adamwHostStep } from '../../src/train/optim/adamw-host.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
 import { type CausalLM, buildModel, modelCatalog, parseModelConfig, randomModel, randomWeights } from '../../src/models/index.js';
+import { seededValues } from '../helpers/seeded.js';
 
-/** Deterministic values in [-scale, scale). */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
+const values = (n: number, seed: number, scale = 1): Float32Array => seededValues(n, seed, scale);
 
 const SHAPES: number[][] = [[1], [7, 13], [3, 5, 769], [70_001]];
 

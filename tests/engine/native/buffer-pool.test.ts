@@ -7,18 +7,11 @@ import { initEngine, tf } from '../../../src/engine/index.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { BufferPool, defaultPoolLimit } from '../../../src/engine/native/buffer-pool.js';
 import type { NativeBackendLike } from '../../../src/engine/native/backend.js';
+import { seededValues } from '../../helpers/seeded.js';
 
 const built = loadNativeAddon().addon !== null;
 
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
+const values = (n: number, seed: number): Float32Array => seededValues(n, seed, 2);
 
 describe('BufferPool (unit)', () => {
   it('reuses a released pool-born array of the same length, and zeroes it on request', () => {

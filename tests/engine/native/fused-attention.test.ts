@@ -9,19 +9,12 @@ import { attentionSoftmaxOp, initEngine, tf } from '../../../src/engine/index.js
 import { composedAttentionSoftmax } from '../../../src/engine/fused-attention.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { broadcastStrides } from '../../../src/engine/native/fused-attention.js';
+import { seededValues } from '../../helpers/seeded.js';
 
 const built = loadNativeAddon().addon !== null;
 const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, the models' mask value
 
-function values(n: number, seed: number, scale = 3): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
+const values = (n: number, seed: number, scale = 3): Float32Array => seededValues(n, seed, scale);
 
 /** A causal + padding mask [B, 1, T, S]: batch b pads its first b keys; row 0 of batch 1 sees nothing. */
 function mask(B: number, T: number, S: number): Float32Array {

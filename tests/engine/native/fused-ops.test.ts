@@ -9,21 +9,13 @@ import { strict as assert } from 'node:assert';
 import { checkpoint, geluTanhOp, initEngine, layerNormOp, rmsNormOp, swigluOp, tf } from '../../../src/engine/index.js';
 import { composedGeluTanh, composedLayerNorm, composedRmsNorm, composedSwiglu } from '../../../src/engine/fused-ops.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
+import { seededValues } from '../../helpers/seeded.js';
 
 const built = loadNativeAddon().addon !== null;
 const TOL = 1e-5;
 let variableCount = 0;
 
-/** Deterministic values in [-scale, scale) plus `shift`. */
-function values(n: number, seed: number, scale = 2, shift = 0): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale + shift;
-  }
-  return out;
-}
+const values = (n: number, seed: number, scale = 2, shift = 0): Float32Array => seededValues(n, seed, scale, shift);
 
 type Arr = { shape: number[]; data: Float32Array };
 const arr = (shape: number[], seed: number, scale = 2, shift = 0): Arr => ({ shape, data: values(shape.reduce((a, b) => a * b, 1), seed, scale, shift) });

@@ -7,19 +7,11 @@ import { strict as assert } from 'node:assert';
 import { initEngine, tf } from '../../../src/engine/index.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { tokenCrossEntropy } from '../../../src/engine/native/cross-entropy.js';
+import { seededValues } from '../../helpers/seeded.js';
 
 const built = loadNativeAddon().addon !== null;
 
-/** Deterministic values in [-2, 2). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
+const values = (n: number, seed: number): Float32Array => seededValues(n, seed, 2);
 
 function input(shape: number[], seed: number): { shape: number[]; data: Float32Array } {
   return { shape, data: values(shape.reduce((a, b) => a * b, 1), seed) };
