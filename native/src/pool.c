@@ -5,7 +5,8 @@
  * variable so they never compete with OpenBLAS's threads for long.
  *
  * parallel_for(n, min_chunk, fn, ctx) splits [0, n) into `parallel_parts(n, min_chunk)` parts of
- * ceil(n/parts) elements; the calling thread runs part 0. Only the JS thread calls it (no nesting).
+ * ceil(n/parts) elements; the calling thread runs part 0. One caller at a time uses the pool (the
+ * addon is called from the JS thread); a concurrent caller (worker_threads) runs its range inline.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -31,6 +32,7 @@ static pthread_cond_t cv_done = PTHREAD_COND_INITIALIZER;
 static atomic_ulong gen;      /* bumped once per job */
 static atomic_int pending;    /* workers still running the current job */
 static atomic_int sleepers;   /* workers blocked on cv_work */
+static atomic_flag busy = ATOMIC_FLAG_INIT; /* a caller owns the pool */
 static int started;           /* workers created so far (indices 1..started) */
 static range_fn job_fn;
 static void* job_ctx;
@@ -99,7 +101,11 @@ static size_t ensure_workers(size_t want) {
 
 void parallel_for(size_t n, size_t min_chunk, range_fn fn, void* ctx) {
   size_t parts = parallel_parts(n, min_chunk);
-  if (parts > 1) parts = ensure_workers(parts);
+  if (parts > 1 && atomic_flag_test_and_set(&busy)) parts = 1; /* another thread holds the pool */
+  else if (parts > 1) {
+    parts = ensure_workers(parts);
+    if (parts <= 1) atomic_flag_clear(&busy);
+  }
   if (parts <= 1) {
     if (n > 0) fn(ctx, 0, n);
     return;
@@ -125,4 +131,5 @@ void parallel_for(size_t n, size_t min_chunk, range_fn fn, void* ctx) {
     while (atomic_load(&pending) > 0) pthread_cond_wait(&cv_done, &mu);
     pthread_mutex_unlock(&mu);
   }
+  atomic_flag_clear(&busy);
 }

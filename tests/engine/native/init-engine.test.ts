@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { initEngine } from '../../../src/engine/index.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { ADDON_VERSION, checkAddon } from '../../../src/engine/native/addon.js';
@@ -44,5 +45,15 @@ describe('checkAddon', () => {
     assert.deepEqual(checkAddon({ gemm }, '/x.node'), { addon: null, why: `native addon is out of date (version 1, this tunekit needs ${ADDON_VERSION}; rebuild with npm run build:native)` });
     assert.deepEqual(checkAddon({}, '/x.node'), { addon: null, why: '/x.node is not the tunekit addon' });
     assert.deepEqual(checkAddon(null, '/x.node'), { addon: null, why: '/x.node is not the tunekit addon' });
+  });
+});
+
+describe('the addon\'s worker pool', function () {
+  this.timeout(60_000);
+  (built ? it : it.skip)('serves one caller at a time: a second thread (worker_threads) computes inline, both correct', () => {
+    const loaded = loadNativeAddon();
+    const script = fileURLToPath(new URL('./fixtures/concurrent-pool.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [script, loaded.addon ? loaded.path : ''], { encoding: 'utf8' });
+    assert.equal(r.stdout.trim(), 'main ok worker ok', r.stderr);
   });
 });
