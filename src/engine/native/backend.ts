@@ -85,7 +85,6 @@ function createNativeBackend(Base: typeof MathBackendCPU): NativeBackendLike {
   return new NativeBackend();
 }
 
-
 /**
  * Register the 'native' backend and its kernels (idempotent). Call after the cpu backend package
  * and the engine's cpu kernels are registered. Returns the addon, or the reason it is unavailable.
