@@ -13,6 +13,7 @@ import { fail } from '../../diagnostics/index.js';
 import { DYNAMIC_MAP_SIGNED, DYNAMIC_MAP_UNSIGNED } from '../../quant/dynamic-map.js';
 import { adam32bitStep, adam8bitStep, newAdam8bitState, type Adam8bitState, type AdamStepScalars } from './adamw-8bit-kernel.js';
 import type { Optimizer, OptimizerState, ParamGroup } from './optimizer.js';
+import { ownedStorage, storageOf } from '../../engine/host-storage.js';
 
 export interface AdamW8bitOptions {
   betas: readonly [number, number];
@@ -67,14 +68,16 @@ export class AdamW8bit implements Optimizer {
       for (const { name, variable } of group.params) {
         const gT = grads.get(name);
         if (!gT) continue;
-        const p = Float32Array.from(variable.dataSync() as Float32Array);
-        const gLive = gT.dataSync() as Float32Array;
-        // Scale a copy: on host-storage backends dataSync returns the gradient's own storage.
+        // Host-storage engines update the weights in place; elsewhere a host copy is updated and assigned.
+        const live = ownedStorage(variable);
+        const p = live ?? Float32Array.from(variable.dataSync() as Float32Array);
+        const gLive = storageOf(gT) ?? (gT.dataSync() as Float32Array);
+        // Scale a copy: on host-storage backends this is the gradient's own storage.
         const g = gradScale !== 1 ? gLive.map((x) => Math.fround(x * gradScale)) : gLive;
         const st = this.#stateFor(name, p.length);
         if (st.kind === '8bit') adam8bitStep(p, g, st.s, this.qmap1, this.qmap2, k, this.blocksize);
         else adam32bitStep(p, g, st.m, st.v, k);
-        tf.tidy(() => variable.assign(tf.tensor(p, variable.shape)));
+        if (!live) tf.tidy(() => variable.assign(tf.tensor(p, variable.shape)));
       }
     }
   }
