@@ -3,17 +3,8 @@ import { initEngine, tf } from '../../src/engine/index.js';
 import { transposedWeightCount } from '../../src/engine/kernels/weight-cache.js';
 import type { WasmBackend } from '../../src/engine/wasm/internals.js';
 import { describeOnBackends } from '../helpers/backends.js';
+import { seededValues } from '../helpers/seeded.js';
 
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -82,8 +73,8 @@ describeOnBackends('engine: matMul matches a float64 reference', () => {
         it(`${label}, transposeA=${ta}, transposeB=${tb}`, () => {
           const as = [...ba, ...(ta ? [7, 5] : [5, 7])];
           const bs = [...bb, ...(tb ? [3, 7] : [7, 3])];
-          const av = values(size(as), 1);
-          const bv = values(size(bs), 2);
+          const av = seededValues(size(as), 1);
+          const bv = seededValues(size(bs), 2);
           const want = reference(av, as, bv, bs, ta, tb);
           const got = tf.tidy(() => tf.matMul(tf.tensor(av, as), tf.tensor(bv, bs), ta, tb));
           assert.deepEqual(got.shape, want.shape);
@@ -100,8 +91,8 @@ describeOnBackends('engine: matMul matches a float64 reference', () => {
       [[1, 96], [96, 40], false, false],
       [[2, 1, 96], [40, 96], false, true],
     ] as [number[], number[], boolean, boolean][]) {
-      const av = values(size(as), 3);
-      const bv = values(size(bs), 4);
+      const av = seededValues(size(as), 3);
+      const bv = seededValues(size(bs), 4);
       const want = reference(av, as, bv, bs, ta, tb);
       const got = tf.tidy(() => tf.matMul(tf.tensor(av, as), tf.tensor(bv, bs), ta, tb));
       assert.deepEqual(got.shape, want.shape);
@@ -117,8 +108,8 @@ describeOnBackends('engine: matMul matches a float64 reference', () => {
   });
 
   it('reuses a weight across calls and frees per-call copies (no tensor leak)', () => {
-    const w = tf.tensor(values(7 * 3, 5), [7, 3]);
-    const x = tf.tensor(values(4 * 5 * 7, 6), [4, 5, 7]);
+    const w = tf.tensor(seededValues(7 * 3, 5), [7, 3]);
+    const x = tf.tensor(seededValues(4 * 5 * 7, 6), [4, 5, 7]);
     const before = tf.memory();
     const first = tf.tidy(() => tf.matMul(x, w).dataSync().slice());
     for (let i = 0; i < 3; i++) tf.tidy(() => void tf.matMul(x, w, false, false));
@@ -132,7 +123,7 @@ describeOnBackends('engine: matMul matches a float64 reference', () => {
 
   it('fused matMul: bias (rank 1 and broadcast), activations, transposes', () => {
     const as = [2, 5, 7];
-    const av = values(size(as), 7);
+    const av = seededValues(size(as), 7);
     for (const [tb, biasShape, act] of [
       [false, [3], 'linear'],
       [false, [3], 'relu'],
@@ -143,8 +134,8 @@ describeOnBackends('engine: matMul matches a float64 reference', () => {
       [false, [3], 'elu'],
     ] as [boolean, number[], 'linear' | 'relu' | 'relu6' | 'leakyrelu' | 'sigmoid' | 'elu'][]) {
       const bs = tb ? [3, 7] : [7, 3];
-      const bv = values(21, 8);
-      const biasV = values(size(biasShape), 9);
+      const bv = seededValues(21, 8);
+      const biasV = seededValues(size(biasShape), 9);
       const prod = reference(av, as, bv, bs, false, tb);
       const want = prod.data.map((v, i) => {
         const j = i % 3;
@@ -183,9 +174,9 @@ describeOnBackends('engine: matMul matches a float64 reference', () => {
   it('matMul gradients (which use transposed products) match the reference', () => {
     const as = [3, 5, 7];
     const bs = [7, 4];
-    const av = values(size(as), 10);
-    const bv = values(size(bs), 11);
-    const dyv = values(3 * 5 * 4, 12);
+    const av = seededValues(size(as), 10);
+    const bv = seededValues(size(bs), 11);
+    const dyv = seededValues(3 * 5 * 4, 12);
     const [da, db] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a, b), tf.tensor(dyv, [3, 5, 4]))))([
       tf.tensor(av, as),
       tf.tensor(bv, bs),
@@ -205,12 +196,12 @@ describe('engine: packed transposed weights (wasm)', () => {
 
   it('packs a weight used as a transposed B once (second use), gives the same numbers, frees it on dispose', () => {
     const backend = tf.backend() as unknown as WasmBackend;
-    const w = tf.tensor(values(40 * 96, 13), [40, 96]); // HF Linear layout [out, in]
+    const w = tf.tensor(seededValues(40 * 96, 13), [40, 96]); // HF Linear layout [out, in]
     const base = transposedWeightCount(backend);
     for (const rows of [5, 1, 7, 5]) {
       const xs = [2, rows, 96];
-      const xv = values(size(xs), rows);
-      const want = reference(xv, xs, values(40 * 96, 13), [40, 96], false, true);
+      const xv = seededValues(size(xs), rows);
+      const want = reference(xv, xs, seededValues(40 * 96, 13), [40, 96], false, true);
       const got = tf.tidy(() => tf.matMul(tf.tensor(xv, xs), w, false, true));
       assertClose(got.dataSync() as Float32Array, want.data);
       got.dispose();

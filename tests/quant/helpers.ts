@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { seededValues } from '../helpers/seeded.js';
 
 /** The generator of tools/quant-reference.py: an LCG in [-1, 1), optionally scaled by 1 + (i/64 mod p). */
 export function lcg(n: number, seed: number, scalePeriod = 0): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    let v = s / 2 ** 31 - 1;
-    if (scalePeriod) v *= 1 + (Math.floor(i / 64) % scalePeriod);
-    out[i] = v;
-  }
-  return out;
+  return seededValues(n, seed, scalePeriod ? (i) => 1 + (Math.floor(i / 64) % scalePeriod) : 1);
 }
 
 /** sha256 of a typed array's bytes (little-endian, as numpy `tobytes()` on x86). */

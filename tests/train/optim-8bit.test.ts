@@ -6,16 +6,8 @@ import { AdamW8bit, type OptimizerState8bit } from '../../src/train/optim/adamw-
 import type { Optimizer, OptimizerState } from '../../src/train/optim/optimizer.js';
 import { lcg, reference, sha256 } from '../quant/helpers.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
+import { seededValues } from '../helpers/seeded.js';
 
-function seeded(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function nearest(code: Float32Array, x: number): number {
   let best = 0;
@@ -64,8 +56,8 @@ for (const backend of TEST_BACKENDS) {
 
     it('three steps match a float64 reference of the 8-bit algorithm: same codes, absmax and parameters', () => {
       const n = 2 * 256 + 4096 + 77; // ≥ 4096 elements: 8-bit; a partial last block
-      const p0 = seeded(n, 1);
-      const grads = [2, 3, 4].map((s) => seeded(n, s).map((x, i) => x * 0.01 * (1 + (i % 5))));
+      const p0 = seededValues(n, 1);
+      const grads = [2, 3, 4].map((s) => seededValues(n, s).map((x, i) => x * 0.01 * (1 + (i % 5))));
       grads[1]![10] = Number.NaN;
       grads[1]![300] = Number.POSITIVE_INFINITY;
       const lrs = [1e-3, 1e-3, 5e-4];
@@ -107,11 +99,11 @@ for (const backend of TEST_BACKENDS) {
 
     it('a non-finite gradient leaves p unchanged and zeroes that element of m and v', () => {
       const n = 4096;
-      const p = tf.variable(tf.tensor(seeded(n, 7)));
+      const p = tf.variable(tf.tensor(seededValues(n, 7)));
       const opt = new AdamW8bit({ betas: [0.9, 0.999], eps: 1e-8 });
-      run(opt, p, [seeded(n, 8)], [1e-3], 0.1);
+      run(opt, p, [seededValues(n, 8)], [1e-3], 0.1);
       const before = p.dataSync().slice();
-      const g = seeded(n, 9);
+      const g = seededValues(n, 9);
       g[5] = Number.NaN;
       g[6] = Number.NEGATIVE_INFINITY;
       run(opt, p, [g], [1e-3], 0.1);
@@ -124,7 +116,7 @@ for (const backend of TEST_BACKENDS) {
       assert.equal(Q2[s.state2[6]!], 0);
       // A block whose gradients are all non-finite: absmax 0, and the kernel's 0/0 path stores m code 255
       // (NaN → index 0, whose negative sign the sign fix then steps below 0 in an unsigned char).
-      const g3 = seeded(n, 10);
+      const g3 = seededValues(n, 10);
       g3.fill(Number.NaN, 256, 512);
       const before3 = p.dataSync().slice(256, 512);
       run(opt, p, [g3], [1e-3], 0.1);
@@ -137,8 +129,8 @@ for (const backend of TEST_BACKENDS) {
 
     it('tensors under 4096 elements keep 32-bit state and follow torch AdamW (decay first)', () => {
       const n = 4095;
-      const p0 = seeded(n, 11);
-      const grads = [12, 13, 14].map((s) => seeded(n, s).map((x) => x * 0.01));
+      const p0 = seededValues(n, 11);
+      const grads = [12, 13, 14].map((s) => seededValues(n, s).map((x) => x * 0.01));
       const a = tf.variable(tf.tensor(p0));
       const b = tf.variable(tf.tensor(p0));
       const o8 = new AdamW8bit({ betas: [0.9, 0.999], eps: 1e-8 });
@@ -156,8 +148,8 @@ for (const backend of TEST_BACKENDS) {
     // One backend is enough for the curve (the pure-JS cpu matmul would take ~10 s).
     if (backend === 'wasm') it('least squares, 200 steps: the loss curve stays within 2% of float32 AdamW', () => {
       // W [64, 64] = 4096 parameters (8-bit state); X [384, 64]; Y = X·W* + noise.
-      const X = tf.tensor2d(seeded(384 * 64, 21), [384, 64]);
-      const Y = tf.add(tf.matMul(X, tf.tensor2d(seeded(64 * 64, 22), [64, 64])), tf.mul(tf.tensor2d(seeded(384 * 64, 23), [384, 64]), 0.5));
+      const X = tf.tensor2d(seededValues(384 * 64, 21), [384, 64]);
+      const Y = tf.add(tf.matMul(X, tf.tensor2d(seededValues(64 * 64, 22), [64, 64])), tf.mul(tf.tensor2d(seededValues(384 * 64, 23), [384, 64]), 0.5));
       const lossOf = (w: tf.Tensor) => tf.mean(tf.square(tf.sub(tf.matMul(X, w), Y))) as tf.Scalar;
       const curves: number[][] = [];
       for (const opt of [new AdamW({ betas: [0.9, 0.999], eps: 1e-8 }), new AdamW8bit({ betas: [0.9, 0.999], eps: 1e-8 })]) {
@@ -183,7 +175,7 @@ for (const backend of TEST_BACKENDS) {
       const n = 1 << 20;
       const p = tf.variable(tf.zeros([1024, 1024]));
       const o8 = new AdamW8bit({ betas: [0.9, 0.999], eps: 1e-8 });
-      run(o8, p, [seeded(n, 3).map((x) => x * 1e-3)], [1e-3], 0);
+      run(o8, p, [seededValues(n, 3).map((x) => x * 1e-3)], [1e-3], 0);
       assert.equal(o8.stateBytes(), 2 * n + 2 * 4 * (n / 256));
       assert.equal((o8.stateBytes() / n).toFixed(4), '2.0313');
       p.dispose();
@@ -191,8 +183,8 @@ for (const backend of TEST_BACKENDS) {
 
     it('getState/setState round-trips (U8 codes + F32 absmax) and resuming continues identically', () => {
       const n = 4096 + 300;
-      const grads = [31, 32, 33, 34].map((s) => seeded(n, s).map((x) => x * 0.01));
-      const a = tf.variable(tf.tensor(seeded(n, 30)));
+      const grads = [31, 32, 33, 34].map((s) => seededValues(n, s).map((x) => x * 0.01));
+      const a = tf.variable(tf.tensor(seededValues(n, 30)));
       const oa = new AdamW8bit({ betas: [0.9, 0.999], eps: 1e-8 });
       run(oa, a, grads.slice(0, 2), [1e-3, 1e-3], 0.01);
       const saved = oa.getState();

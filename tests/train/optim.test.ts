@@ -4,17 +4,8 @@ import { AdamW } from '../../src/train/optim/adamw.js';
 import { SGD } from '../../src/train/optim/sgd.js';
 import { clipGradNorm } from '../../src/train/clip.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
+import { seededValues } from '../helpers/seeded.js';
 
-/** A seeded float32 sequence in [-1, 1). */
-function seeded(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** torch AdamW in float64, the reference the float32 implementation must track. */
 function adamwRef(p0: Float32Array, grads: Float32Array[], lrs: number[], wd: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): Float64Array {
@@ -44,8 +35,8 @@ for (const backend of TEST_BACKENDS) {
 
     it('AdamW tracks a float64 torch reference over 3 steps with decay and warmup', () => {
       const n = 64;
-      const p0 = seeded(n, 1);
-      const grads = [seeded(n, 2), seeded(n, 3), seeded(n, 4)].map((g) => g.map((x) => x * 0.01));
+      const p0 = seededValues(n, 1);
+      const grads = [seededValues(n, 2), seededValues(n, 3), seededValues(n, 4)].map((g) => g.map((x) => x * 0.01));
       const lrs = [0, 1e-3, 5e-4];
       const p = tf.variable(tf.tensor(p0));
       const opt = new AdamW({ betas: [0.9, 0.999], eps: 1e-8 });
