@@ -5,11 +5,10 @@
  */
 import { getKernelsForBackend, registerKernel, unregisterKernel, type KernelFunc } from '@tensorflow/tfjs-core';
 import { initEngine, tf } from '../src/engine/index.js';
-import { loadModel, parseModelConfig, randomModel, type CausalLM } from '../src/models/index.js';
 import { accumulateGradients } from '../src/train/step.js';
 import { AdamW } from '../src/train/optim/adamw.js';
-import { applyLora } from '../plugins/lora/apply.js';
-import { SHAPES, benchTokens } from './shapes.js';
+import { SHAPES } from './shapes.js';
+import { benchModel, benchTraining } from './setup.js';
 import type { BackendName } from '../src/engine/index.js';
 
 const [id, backendArg, layers] = process.argv.slice(2);
@@ -44,16 +43,10 @@ for (const k of getKernelsForBackend(engine.backend)) {
   unregisterKernel(k.kernelName, k.backendName);
   registerKernel({ ...k, kernelFunc: timed });
 }
-const full = shape.method === 'full';
 const config = shape.config ? { ...shape.config, ...(layers ? { n_layer: Number(layers), num_hidden_layers: Number(layers) } : {}) } : undefined;
-const model: CausalLM = shape.modelDir ? await loadModel(shape.modelDir, { trainable: full }) : randomModel(parseModelConfig(config), { seed: 1, trainable: full });
-if (engine.backend !== 'wasm') model.setTransposeCache(false);
-if (shape.lora) applyLora(model, { r: shape.lora.r, alpha: shape.lora.alpha, dropout: 0, rslora: false, targetModules: shape.lora.targets, bias: 'none', modulesToSave: [], init: 'default', seed: 1 });
-const params = model.namedParameters().filter(([, p]) => p.trainable).map(([name, p]) => ({ name, variable: p.variable }));
+const { model, vocab } = await benchModel(shape, engine.backend, config);
+const { params, batch } = benchTraining(shape, model, vocab);
 const opt = new AdamW({ betas: [0.9, 0.999], eps: 1e-8 });
-const vocab = Number(shape.config?.['vocab_size'] ?? 512);
-const ids = benchTokens(shape.batch, shape.seq, vocab);
-const batch = { input_ids: ids, attention_mask: ids.map((r) => r.map(() => 1)), labels: ids };
 let optimizerMs = 0;
 const step = (): number => {
   const t = performance.now();

@@ -11,6 +11,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadNativeAddon, type NativeAddon } from './native/addon.js';
 import { NATIVE_BACKEND } from './native/backend.js';
+import type { BufferPool } from './native/buffer-pool.js';
+import { BINARY_OPS, broadcastLayout } from './native/elementwise.js';
+import { f32 } from './native/mat-mul.js';
 
 /** True when the active backend keeps tensors in host typed arrays. */
 export function hostStorageBackend(): boolean {
@@ -31,13 +34,12 @@ export function activeNativeAddon(): NativeAddon | null {
 export function storageOf(t: tf.Tensor): Float32Array | null {
   if (t.dtype !== 'float32' || !hostStorageBackend()) return null;
   const backend = tf.backend() as MathBackendCPU;
-  const entry = backend.data.get(t.dataId);
-  if (entry == null) return null;
-  if (entry.values instanceof Float32Array) return entry.values;
-  if (entry.values == null) return null;
-  // A few cpu kernels store float32 results in other array types; convert once, in place.
-  entry.values = Float32Array.from(entry.values as ArrayLike<number>);
-  return entry.values;
+  return backend.data.get(t.dataId)?.values == null ? null : f32(backend, t);
+}
+
+/** Whether the native engine handed `values` out to code outside the backend (`dataSync()`, `data()`). */
+function handedOut(values: Float32Array): boolean {
+  return (tf.backend() as { pool?: BufferPool }).pool?.isEscaped(values) ?? false;
 }
 
 const owned = new WeakMap<tf.Variable, Float32Array>();
@@ -52,11 +54,10 @@ const owned = new WeakMap<tf.Variable, Float32Array>();
 export function ownedStorage(v: tf.Variable): Float32Array | null {
   const values = storageOf(v);
   if (values === null) return null;
-  const backend = tf.backend() as MathBackendCPU & { pool?: { isEscaped(v: unknown): boolean } };
+  const backend = tf.backend() as MathBackendCPU;
   // An array handed out by dataSync()/data() (a checkpoint being written, a plugin reading weights)
   // is a snapshot to its holder: the next update moves to a fresh array instead of changing it.
-  const escaped = backend.pool?.isEscaped(values) ?? false;
-  if (owned.get(v) === values && backend.refCount(v.dataId) === 1 && !escaped) return values;
+  if (owned.get(v) === values && backend.refCount(v.dataId) === 1 && !handedOut(values)) return values;
   const copy = tf.tensor(Float32Array.from(values), v.shape, 'float32');
   v.assign(copy);
   copy.dispose();
@@ -95,11 +96,10 @@ export function ownedVariable(values: Float32Array, shape: readonly number[]): t
 export function addInPlace(acc: tf.Tensor, x: tf.Tensor): boolean {
   const addon = activeNativeAddon();
   if (!addon || acc.dtype !== 'float32' || x.dtype !== 'float32' || !tf.util.arraysEqual(acc.shape, x.shape) || acc.size === 0) return false;
-  const backend = tf.backend() as MathBackendCPU & { pool?: { isEscaped(v: unknown): boolean } };
-  if (backend.refCount(acc.dataId) !== 1 || acc.dataId === x.dataId) return false;
+  if ((tf.backend() as MathBackendCPU).refCount(acc.dataId) !== 1 || acc.dataId === x.dataId) return false;
   const a = storageOf(acc);
   const b = storageOf(x);
-  if (!a || !b || a.buffer === b.buffer || backend.pool?.isEscaped(a) !== false) return false;
-  addon.binary(0, a, b, a, Float64Array.of(1, a.length, 1, 1));
+  if (!a || !b || a.buffer === b.buffer || handedOut(a)) return false;
+  addon.binary(BINARY_OPS['Add']!, a, b, a, broadcastLayout(acc.shape, x.shape, acc.shape));
   return true;
 }

@@ -102,17 +102,17 @@ export async function train<E>(o: TrainerOptions<E>): Promise<TrainResult> {
       );
     }
     // Clipping's coefficient goes into the optimizer update: no scaled copy of the gradients.
-    const clipped = { totalNorm: globalGradNorm(grads) };
-    o.optimizer.step(o.groups, grads, lr, clipCoefficient(clipped.totalNorm, o.maxGradNorm));
+    const gradNorm = globalGradNorm(grads);
+    o.optimizer.step(o.groups, grads, lr, clipCoefficient(gradNorm, o.maxGradNorm));
     tf.dispose([...grads.values()]);
     state.step += 1;
     state.position = next;
     state.epoch = epochProgress;
     lastLoss = loss;
     const tokens = micro.reduce((n, b) => n + countInputTokens(b.attention_mask), 0);
-    window = { ...window, loss: window.loss + loss, steps: window.steps + 1, tokens: window.tokens + tokens, gradNorm: window.gradNorm + clipped.totalNorm };
+    window = { ...window, loss: window.loss + loss, steps: window.steps + 1, tokens: window.tokens + tokens, gradNorm: window.gradNorm + gradNorm };
     const elapsed = (Date.now() - window.t0) / 1000;
-    o.progress.tick(state.step, { loss, learningRate: lr, gradNorm: clipped.totalNorm, epoch: state.epoch, tokensPerSecond: window.tokens / Math.max(elapsed, 1e-9) });
+    o.progress.tick(state.step, { loss, learningRate: lr, gradNorm, epoch: state.epoch, tokensPerSecond: window.tokens / Math.max(elapsed, 1e-9) });
     if (state.step % o.loggingSteps === 0 || state.step === o.totalSteps) {
       const metrics = {
         step: state.step,
