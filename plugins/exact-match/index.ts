@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { definePlugin } from '../../src/plugin/index.js';
+import { definePlugin } from '../../src/plugin-host/index.js';
 import { builtinFormats } from '../../src/data/builtin-formats.js';
 import { dataConfigFromRecipe, tokenizerFromRecipe } from '../../src/data/from-recipe.js';
 import { prepareData } from '../../src/data/prepare.js';

@@ -2,7 +2,7 @@
  * The `full` method plugin: every parameter trains except those matching `method.freeze` (regular
  * expressions searched in the HF parameter name); exports a complete HF model folder.
  */
-import { definePlugin } from '../../src/plugin/index.js';
+import { definePlugin } from '../../src/plugin-host/index.js';
 import { fail } from '../../src/diagnostics/index.js';
 import { saveHfFolder } from '../../src/io/hf/index.js';
 import type { HostTensor } from '../../src/io/safetensors/index.js';

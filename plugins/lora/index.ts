@@ -4,7 +4,7 @@
  * checkpoint, and exports `adapter` (PEFT folder) and `merged` (HF model folder) outputs.
  */
 import { join } from 'node:path';
-import { definePlugin } from '../../src/plugin/index.js';
+import { definePlugin } from '../../src/plugin-host/index.js';
 import { fail } from '../../src/diagnostics/index.js';
 import { archFacts } from '../../src/recipe/index.js';
 import { adapterConfigJson, readLoraAdapter, saveLoraAdapter, type LoraAdapterConfig } from '../../src/io/peft/index.js';

@@ -1,7 +1,7 @@
 /** Appends every logged step, evaluation and the run's end to `<output.dir>/metrics.jsonl`. */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { definePlugin } from '../../src/plugin/index.js';
+import { definePlugin } from '../../src/plugin-host/index.js';
 
 export default definePlugin({
   name: 'metrics-jsonl',

@@ -3,7 +3,7 @@
  * 8-bit AdamW (`adamw_8bit`; `paged_adamw_8bit` is the same algorithm — paging GPU memory to the
  * host has no meaning on CPU engines).
  */
-import { definePlugin } from '../../src/plugin/index.js';
+import { definePlugin } from '../../src/plugin-host/index.js';
 import { AdamW } from '../../src/train/optim/adamw.js';
 import { SGD } from '../../src/train/optim/sgd.js';
 import { AdamW8bit } from '../../src/train/optim/adamw-8bit.js';

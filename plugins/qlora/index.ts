@@ -4,7 +4,7 @@
  * transformers' `load_in_4bit` does (the output head and embeddings stay float). The LoRA plugin then
  * puts float32 adapters on top. `compute_dtype` is recorded; these engines compute in float32.
  */
-import { definePlugin } from '../../src/plugin/index.js';
+import { definePlugin } from '../../src/plugin-host/index.js';
 import { DenseLinear } from '../../src/models/layers/linear.js';
 import { quantizeDense, quantizedBytes } from '../../src/quant/index.js';
 import { Nf4Linear } from '../../src/quant/nf4-linear.js';

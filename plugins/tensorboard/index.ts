@@ -3,7 +3,7 @@
  * under `<output.dir>/runs/<run name>/` with HF Trainer's tag names.
  */
 import { join } from 'node:path';
-import { definePlugin } from '../../src/plugin/index.js';
+import { definePlugin } from '../../src/plugin-host/index.js';
 import { EventFileWriter } from './event-file.js';
 
 export default definePlugin({

@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import type { Command, CliIO } from './command.js';
 import { fail } from '../diagnostics/index.js';
 import { type BackendName, initEngine } from '../engine/index.js';
-import { type EvalRows, type PromptTarget, evaluateExactMatch, evaluateLoss, promptTarget } from '../generate/evaluate.js';
+import { type PromptTarget, evaluateExactMatch, promptTarget } from '../generate/evaluate.js';
 import type { CausalLM } from '../models/causal-lm.js';
 import { loadModel } from '../models/load.js';
-import { IGNORE_INDEX } from '../models/loss.js';
+import { type EvalBatch as LossBatch, IGNORE_INDEX, evaluateLoss } from '../models/loss.js';
 
 const USAGE = `usage: tune eval --model DIR [--adapter DIR] --batch FILE.json [options]
        tune eval RECIPE [--model DIR] [--adapter DIR] [--split val|train | --data FILE] [--metric loss|exact_match|all] [options]
@@ -93,7 +93,7 @@ async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
   const [{ loadRecipe }, { loadTokenizer }, { datasetFormats, recipeDriver }, fromRecipe, { prepareData }, { collate }, { ioHubDatasetSource }] = await Promise.all([
     import('../recipe/index.js'),
     import('../tokenizer/index.js'),
-    import('../plugin/recipe-plugins.js'),
+    import('../plugin-host/recipe-plugins.js'),
     import('../data/from-recipe.js'),
     import('../data/prepare.js'),
     import('../data/collate.js'),
@@ -127,18 +127,14 @@ async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
   try {
     const result: Record<string, number> = {};
     if (f.metric === 'loss' || f.metric === 'all') {
-      let sum = 0;
-      let tokens = 0;
-      // Rows of different lengths: collate per batch, weight each batch by its token count.
+      // Rows of different lengths: collate per batch; the loss is weighted by each batch's token count.
+      const batches: LossBatch[] = [];
       for (let i = 0; i < rows.length; i += f.batchSize) {
         const b = collate(rows.slice(i, i + f.batchSize), { padTokenId: prepared.padTokenId });
-        const batchRows: EvalRows = { input_ids: b.input_ids, labels: b.labels, attention_mask: b.attention_mask };
-        if (prepared.packed) Object.assign(batchRows, { position_ids: b.position_ids, segment_ids: b.segment_ids });
-        const part = await evaluateLoss(model, batchRows, f.batchSize);
-        if (part.tokens > 0) sum += part.loss * part.tokens;
-        tokens += part.tokens;
+        batches.push(prepared.packed ? b : { input_ids: b.input_ids, labels: b.labels, attention_mask: b.attention_mask });
       }
-      Object.assign(result, { loss: sum / tokens, perplexity: Math.exp(sum / tokens), tokens });
+      const r = evaluateLoss(model, batches);
+      Object.assign(result, { loss: r.loss, perplexity: r.perplexity, tokens: r.tokens });
     }
     if (f.metric === 'exact_match' || f.metric === 'all') {
       const pairs: PromptTarget[] = [];
@@ -216,9 +212,13 @@ export const command: Command = {
     const batch = readEvalBatch(resolve(io.cwd, f.batch as string));
     const model = await openModel(resolve(io.cwd, f.model), f, io);
     try {
-      let rows: EvalRows = batch;
-      if (f.limit !== undefined) rows = { input_ids: batch.input_ids.slice(0, f.limit), labels: batch.labels.slice(0, f.limit), attention_mask: batch.attention_mask.slice(0, f.limit) };
-      const r = await evaluateLoss(model, rows, f.batchSize);
+      const n = Math.min(f.limit ?? Infinity, batch.input_ids.length);
+      const batches: LossBatch[] = [];
+      for (let i = 0; i < n; i += f.batchSize) {
+        const end = Math.min(n, i + f.batchSize);
+        batches.push({ input_ids: batch.input_ids.slice(i, end), labels: batch.labels.slice(i, end), attention_mask: batch.attention_mask.slice(i, end) });
+      }
+      const r = evaluateLoss(model, batches);
       print(io, f, { loss: r.loss, perplexity: r.perplexity, tokens: r.tokens });
       return 0;
     } finally {

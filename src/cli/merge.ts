@@ -5,7 +5,7 @@ import { fail } from '../diagnostics/index.js';
 import { findTokenizerFiles, saveHfFolder } from '../io/hf/index.js';
 import { mergeAdapter } from '../models/adapter-merge.js';
 import { modelCatalog, readModelConfig } from '../models/catalog.js';
-import { normalizeWeightNames, readCheckpoint } from '../models/checkpoint.js';
+import { normalizeWeightNames, readHfWeights } from '../models/hf-weights.js';
 import type { Command } from './command.js';
 
 const USAGE = `usage: tune merge ADAPTER [--base MODEL] --out DIR
@@ -50,7 +50,7 @@ export const command: Command = {
     if (out === base || out === adapter) fail('CLI_USAGE', '--out must be a new folder, not the base model or the adapter', { hint: 'choose another --out' });
     const config = readModelConfig(base);
     const catalog = modelCatalog(config);
-    const { weights } = normalizeWeightNames(await readCheckpoint(base), catalog);
+    const { weights } = normalizeWeightNames(await readHfWeights(base), catalog);
     const changed = await mergeAdapter(weights, adapter, catalog);
     const rawConfig = JSON.parse(readFileSync(join(base, 'config.json'), 'utf8')) as Record<string, unknown>;
     const tensors = new Map([...weights].filter(([name]) => catalog.parameters.some((p) => p.name === name)));

@@ -4,7 +4,7 @@ import type { Command } from './command.js';
 import { fail } from '../diagnostics/index.js';
 import { loadRecipe } from '../recipe/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
-import { datasetFormats, recipeDriver } from '../plugin/recipe-plugins.js';
+import { datasetFormats, recipeDriver } from '../plugin-host/recipe-plugins.js';
 import { dataConfigFromRecipe, recipeLocator, tokenizerFromRecipe } from '../data/from-recipe.js';
 import { renderRow, rowsToJson } from '../data/inspect.js';
 import { prepareData } from '../data/prepare.js';

@@ -10,7 +10,7 @@ export { initEngine, TENSORFLOW_PACKAGES } from './init-engine.js';
 export type { ActiveBackend, BackendName, EngineInfo, EngineOptions } from './init-engine.js';
 export { registerEngineKernels, ENGINE_KERNELS } from './kernels/registry.js';
 export { registerEngineGradients } from './gradients/registry.js';
-export { checkpoint } from './checkpoint.js';
+export { checkpointActivations } from './activation-checkpoint.js';
 export { tokenCrossEntropy } from './native/cross-entropy.js';
 export { layerNormOp, rmsNormOp, geluTanhOp, swigluOp } from './fused-ops.js';
 export { attentionSoftmaxOp } from './fused-attention.js';

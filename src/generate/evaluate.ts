@@ -1,49 +1,10 @@
 /**
- * Evaluation of a model on token batches: the HF causal-LM loss over many rows (summed and divided
- * by the token count of the whole set, so batch size does not change the result) and exact-match
- * accuracy of greedy completions of prompt → target examples (an Alpaca task set's metric).
+ * Exact-match accuracy of greedy completions of prompt → target examples (an Alpaca task set's
+ * metric). The loss over many batches is `evaluateLoss` in models/loss.ts.
  */
-import { tf } from '../engine/index.js';
-import type { CausalLM, ForwardOptions } from '../models/causal-lm.js';
-import { IGNORE_INDEX, causalLmLoss, lossTargets } from '../models/loss.js';
+import type { CausalLM } from '../models/causal-lm.js';
+import { IGNORE_INDEX } from '../models/loss.js';
 import { generate } from './generate.js';
-
-/** Rows of token ids with labels; optional masks, positions and segment ids (packed rows). */
-export interface EvalRows {
-  input_ids: number[][];
-  labels: number[][];
-  attention_mask?: number[][];
-  position_ids?: number[][];
-  segment_ids?: number[][];
-}
-
-export interface LossSummary {
-  loss: number;
-  /** Number of tokens that carry a loss. */
-  tokens: number;
-  perplexity: number;
-}
-
-/** Mean token loss over all rows (rows of one batch must have equal length), `batchSize` rows per forward. */
-export async function evaluateLoss(model: CausalLM, rows: EvalRows, batchSize = 8): Promise<LossSummary> {
-  const total = lossTargets(rows.labels, model.config.vocabSize).rows.length;
-  let sum = 0;
-  for (let i = 0; i < rows.input_ids.length; i += batchSize) {
-    const take = (m: number[][] | undefined): number[][] | undefined => m?.slice(i, i + batchSize);
-    const opts: ForwardOptions = {};
-    const am = take(rows.attention_mask);
-    const pos = take(rows.position_ids);
-    const seg = take(rows.segment_ids);
-    if (am) opts.attentionMask = am;
-    if (pos) opts.positionIds = pos;
-    if (seg) opts.segmentIds = seg;
-    const part = tf.tidy(() => causalLmLoss(model.forward(take(rows.input_ids) as number[][], opts), take(rows.labels) as number[][], { numItemsInBatch: 1 }).loss);
-    sum += (await part.data())[0] as number;
-    part.dispose();
-  }
-  const loss = total === 0 ? Number.NaN : sum / total;
-  return { loss, tokens: total, perplexity: Math.exp(loss) };
-}
 
 /** One prompt → target pair: the prompt is the leading tokens whose labels are ignored. */
 export interface PromptTarget {

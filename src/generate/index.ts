@@ -2,4 +2,4 @@
 export { generate, chooseToken, sampleIndex, type GenerateResult, type FinishReason } from './generate.js';
 export { readGenerationConfig, resolveGenerateOptions, type GenerateOptions, type ResolvedGenerateOptions } from './options.js';
 export * from './logits-processors.js';
-export { evaluateLoss, evaluateExactMatch, promptTarget, type EvalRows, type LossSummary, type PromptTarget, type ExactMatchOptions, type ExactMatchSummary } from './evaluate.js';
+export { evaluateExactMatch, promptTarget, type PromptTarget, type ExactMatchOptions, type ExactMatchSummary } from './evaluate.js';

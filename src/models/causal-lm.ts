@@ -7,7 +7,7 @@
  * const logits = model.forward([[1, 2, 3]]);            // [1, 3, vocab]
  * for (const m of model.modules()) if (m.kind === 'linear') console.log(m.path, m.layout);
  */
-import { checkpoint, tf } from '../engine/index.js';
+import { checkpointActivations, tf } from '../engine/index.js';
 import { fail } from '../diagnostics/index.js';
 import type { HostTensor } from '../io/safetensors/index.js';
 import type { ModelConfig } from './catalog.js';
@@ -105,7 +105,7 @@ export abstract class CausalLM {
     const params = this.namedParameters()
       .filter(([n, p]) => p.trainable && n.startsWith(prefix))
       .map(([, p]) => p);
-    const block = checkpoint((xi: tf.Tensor, ...vs: tf.Tensor[]) => withParameterValues(new Map(params.map((p, k) => [p, vs[k] as tf.Tensor])), () => body(xi)));
+    const block = checkpointActivations((xi: tf.Tensor, ...vs: tf.Tensor[]) => withParameterValues(new Map(params.map((p, k) => [p, vs[k] as tf.Tensor])), () => body(xi)));
     return block(x, ...params.map((p) => p.value));
   }
 

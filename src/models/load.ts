@@ -14,7 +14,7 @@ import type { CausalLM, LinearFactory, TrainableSpec } from './causal-lm.js';
 import { extractQuantizedWeights, parseQuantizationConfig } from '../quant/index.js';
 import { Nf4Linear } from '../quant/nf4-linear.js';
 import type { HostTensor } from '../io/safetensors/index.js';
-import { normalizeWeightNames, readCheckpoint } from './checkpoint.js';
+import { normalizeWeightNames, readHfWeights } from './hf-weights.js';
 import { mergeAdapter } from './adapter-merge.js';
 import { randomWeights } from './init.js';
 import { buildModel } from './registry.js';
@@ -41,7 +41,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<Ca
 export async function loadModelWithInfo(dir: string, opts: LoadOptions = {}): Promise<LoadedModel> {
   const config = readModelConfig(dir, opts.configOverrides);
   const catalog = modelCatalog(config);
-  const { tensors, linears } = splitPrequantized(dir, await readCheckpoint(dir));
+  const { tensors, linears } = splitPrequantized(dir, await readHfWeights(dir));
   const { weights, unexpected } = normalizeWeightNames(tensors, catalog);
   if (opts.adapter !== undefined) await mergeAdapter(weights, opts.adapter, catalog);
   return { model: ownWeights(buildModel(config, weights, opts.trainable ?? false, linears)), unexpectedKeys: unexpected };

@@ -99,6 +99,48 @@ function pickLabels(selected: tf.Tensor, targets: number[], denom: number): [tf.
   return [tf.div(tf.sum(per), denom) as tf.Scalar, per];
 }
 
+/** One batch of rows of equal length with labels; masks, positions and segment ids are optional (packed rows carry them). */
+export interface EvalBatch {
+  input_ids: number[][];
+  labels: number[][];
+  attention_mask?: number[][];
+  position_ids?: number[][];
+  segment_ids?: number[][];
+}
+
+export interface LossSummary {
+  /** Summed token loss divided by the token count of all batches (batch size does not change it). */
+  loss: number;
+  /** Tokens that carry a loss. */
+  tokens: number;
+  perplexity: number;
+}
+
+/**
+ * The HF causal-LM loss over many batches, without gradients: each batch's summed token loss,
+ * divided by the token count of the whole set (evaluation during training and `tune eval`).
+ */
+export function evaluateLoss(model: Pick<CausalLM, 'forwardHidden' | 'lmHead' | 'config'>, batches: readonly EvalBatch[]): LossSummary {
+  let sum = 0;
+  let tokens = 0;
+  for (const b of batches) {
+    const opts = {
+      ...(b.attention_mask ? { attentionMask: b.attention_mask } : {}),
+      ...(b.position_ids ? { positionIds: b.position_ids } : {}),
+      ...(b.segment_ids ? { segmentIds: b.segment_ids } : {}),
+    };
+    const r = tf.tidy(() => {
+      const out = causalLmLossFromHidden(model, model.forwardHidden(b.input_ids, opts), b.labels, { numItemsInBatch: 1 });
+      return { loss: out.loss, count: out.count };
+    });
+    if (r.count > 0) sum += (r.loss.dataSync() as Float32Array)[0] as number;
+    r.loss.dispose();
+    tokens += r.count;
+  }
+  const loss = tokens === 0 ? Number.NaN : sum / tokens;
+  return { loss, tokens, perplexity: Math.exp(loss) };
+}
+
 /** Per-token losses as a `[B][T−1]` grid with null where the label is ignored (golden-file layout). */
 export function tokenLossGrid(values: ArrayLike<number>, positions: [number, number][], batch: number, length: number): (number | null)[][] {
   const grid = Array.from({ length: batch }, () => new Array<number | null>(Math.max(0, length - 1)).fill(null));

@@ -55,18 +55,3 @@ export function accumulateGradients(
   }
   return { loss, lossTokens: total, grads };
 }
-
-/** Token-weighted loss over batches without gradients (evaluation). */
-export function evaluateLoss(model: CausalLM, batches: readonly Batch[]): { loss: number; tokens: number } {
-  let sum = 0;
-  let tokens = 0;
-  for (const b of batches) {
-    const n = countLossTokens(b.labels);
-    if (n === 0) continue;
-    const s = tf.tidy(() => causalLmLossFromHidden(model, model.forwardHidden(b.input_ids, forwardOptions(b)), b.labels, { numItemsInBatch: 1 }).loss);
-    sum += (s.dataSync() as Float32Array)[0] as number;
-    s.dispose();
-    tokens += n;
-  }
-  return { loss: tokens ? sum / tokens : Number.NaN, tokens };
-}

@@ -7,7 +7,7 @@
 import { tf } from '../engine/index.js';
 import { TuneError, diag } from '../diagnostics/index.js';
 import type { CausalLM } from '../models/causal-lm.js';
-import type { TuneDriver } from '../plugin/index.js';
+import type { TuneDriver } from '../plugin-host/index.js';
 import { type Batch, countInputTokens } from './batch.js';
 import { clipCoefficient, globalGradNorm } from './clip.js';
 import type { TrainEndReason } from './events.js';
@@ -15,7 +15,8 @@ import type { Optimizer, ParamGroup } from './optim/optimizer.js';
 import type { ProgressReporter } from './progress.js';
 import { type DataPosition, StepSampler } from './sampler.js';
 import { type ScheduleSpec, lrLambda } from './schedule.js';
-import { accumulateGradients, evaluateLoss } from './step.js';
+import { evaluateLoss } from '../models/loss.js';
+import { accumulateGradients } from './step.js';
 
 export interface TrainerOptions<E> {
   model: CausalLM;

@@ -3,12 +3,12 @@
  * each node's saved tensors and output gradients freed as soon as the node is differentiated.
  */
 import { strict as assert } from 'node:assert';
-import { checkpoint, initEngine, tf } from '../../src/engine/index.js';
+import { checkpointActivations, initEngine, tf } from '../../src/engine/index.js';
 import { nodesFromXsToY, withStockGradients } from '../../src/engine/frugal-gradients.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
 import { addInPlace, storageOf } from '../../src/engine/host-storage.js';
-import { loadNativeAddon } from '../../src/engine/native/addon.js';
 import { seededValues } from '../helpers/seeded.js';
+import { requireNative } from '../helpers/native.js';
 
 const values = (n: number, seed: number): Float32Array => seededValues(n, seed, 1);
 
@@ -16,7 +16,7 @@ const values = (n: number, seed: number): Float32Array => seededValues(n, seed, 
 function net(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const h = tf.tanh(tf.add(tf.matMul(x, w), b));
   const same = tf.clone(h); // Identity: its gradient is handed on unchanged
-  const block = checkpoint((u: tf.Tensor, v: tf.Tensor) => tf.sigmoid(tf.matMul(u, v)));
+  const block = checkpointActivations((u: tf.Tensor, v: tf.Tensor) => tf.sigmoid(tf.matMul(u, v)));
   const z = tf.mul(block(same, w), h); // h used twice
   return tf.sum(tf.mul(tf.reshape(z, [-1]), tf.slice(tf.concat([tf.reshape(x, [-1]), tf.reshape(x, [-1])]), 0, z.size)));
 }
@@ -100,7 +100,7 @@ describe('engine: frugal backward pass', function () {
 
 describe('engine: addInPlace (gradient accumulation)', () => {
   it('adds in place only on native, and only when no other tensor or caller sees the accumulator', async function () {
-    if (!loadNativeAddon().addon) this.skip();
+    requireNative(this);
     await initEngine('native');
     const x = tf.tensor([1, 2, 3]);
     const acc = tf.add(x, 1); // a kernel output: storage owned by `acc` alone

@@ -9,10 +9,10 @@
  * });
  */
 import { initEngine, memoryStats, type ActiveBackend } from '../../src/engine/index.js';
-import { loadNativeAddon } from '../../src/engine/native/addon.js';
+import { NATIVE_BUILT, NATIVE_REQUIRED } from './native.js';
 
-/** The backends every numeric test runs on. */
-export const TEST_BACKENDS: readonly ActiveBackend[] = ['wasm', 'cpu', ...(loadNativeAddon().addon ? (['native'] as const) : [])];
+/** The backends every numeric test runs on (native too where it is required: a missing addon then fails). */
+export const TEST_BACKENDS: readonly ActiveBackend[] = ['wasm', 'cpu', ...(NATIVE_BUILT || NATIVE_REQUIRED ? (['native'] as const) : [])];
 
 async function activate(backend: ActiveBackend): Promise<void> {
   const info = await initEngine(backend);

@@ -6,9 +6,9 @@ import { Nf4Linear, dequantizeWeight, dequantizedInLayout, quantizeDense, quanti
 import { LoraLinear } from '../../plugins/lora/lora-linear.js';
 import { lcg } from './helpers.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
-import { loadNativeAddon } from '../../src/engine/native/addon.js';
 import { expand4bit } from '../../src/quant/nf4-linear.js';
 import { stateAbsmax } from '../../src/quant/quant-state.js';
+import { requireNative } from '../helpers/native.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
@@ -117,8 +117,7 @@ for (const backend of TEST_BACKENDS) {
 
 describe('quant/nf4-linear: the native 4-bit expansion', () => {
   it('equals the JavaScript expansion for odd sizes, partial blocks and both code books', function () {
-    const addon = loadNativeAddon().addon;
-    if (!addon) this.skip();
+    const addon = requireNative(this);
     for (const [rows, cols, quantType, blocksize] of [
       [7, 9, 'nf4', 64],
       [33, 65, 'fp4', 128],
@@ -134,8 +133,7 @@ describe('quant/nf4-linear: the native 4-bit expansion', () => {
   });
 
   it('refuses arrays too short for the output', function () {
-    const addon = loadNativeAddon().addon;
-    if (!addon) this.skip();
+    const addon = requireNative(this);
     const code = new Float32Array(16);
     assert.throws(() => addon.expand4bit(new Uint8Array(2), new Float32Array(1), code, new Float32Array(8), 64), /shorter/);
     assert.throws(() => addon.expand4bit(new Uint8Array(4), new Float32Array(1), code, new Float32Array(8), 3), /even/);

@@ -41,7 +41,8 @@ describe('recipe: invalid-recipe corpus (tests/fixtures/invalid)', () => {
         assert.equal(d.col, e.col, actual[i]);
         assert.ok(d.message.includes(e.message), `message ${JSON.stringify(d.message)} lacks ${JSON.stringify(e.message)}`);
         if (e.hint) assert.ok(d.hint?.includes(e.hint), `hint ${JSON.stringify(d.hint)} lacks ${JSON.stringify(e.hint)}`);
-        if (d.line !== undefined) assert.ok(typeof d.source === 'string' && d.source.length >= 0, 'positioned diagnostics carry their source for code frames');
+        // A positioned diagnostic carries the text of the file it points into, for the code frame.
+        if (d.line !== undefined) assert.equal(d.source, readFileSync(join(dir, d.file ?? 'recipe.yaml'), 'utf8'), `${actual[i]}: the code-frame source is the file's text`);
       });
     });
   }

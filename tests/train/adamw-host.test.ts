@@ -13,6 +13,7 @@ import { adamwHostStep } from '../../src/train/optim/adamw-host.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
 import { type CausalLM, buildModel, modelCatalog, parseModelConfig, randomModel, randomWeights } from '../../src/models/index.js';
 import { seededValues } from '../helpers/seeded.js';
+import { requireNative } from '../helpers/native.js';
 
 const values = (n: number, seed: number, scale = 1): Float32Array => seededValues(n, seed, scale);
 
@@ -65,7 +66,7 @@ describe('fused AdamW on host storage', function () {
 
   for (const backend of ['cpu', 'native'] as const) {
     it(`${backend}: never writes the gradients, and copies a variable's storage when it is shared`, async function () {
-      if (backend === 'native' && !loadNativeAddon().addon) this.skip();
+      if (backend === 'native') requireNative(this);
       await initEngine(backend);
       const init = values(4096, 5);
       const initCopy = init.slice();
@@ -119,8 +120,7 @@ describe('fused AdamW on host storage', function () {
   });
 
   it('the addon refuses mismatched or aliased arrays', function () {
-    const addon = loadNativeAddon().addon;
-    if (!addon) this.skip();
+    const addon = requireNative(this);
     const k = new Float64Array(8).fill(1);
     const x = new Float32Array(4);
     assert.throws(() => addon.adamw(x, new Float32Array(4), new Float32Array(3), new Float32Array(4), k), /same length/);
@@ -146,8 +146,7 @@ describe('fused AdamW on host storage', function () {
   }
 
   it('the addon sums squares in double over any length, on both threads', function () {
-    const addon = loadNativeAddon().addon;
-    if (!addon) this.skip();
+    const addon = requireNative(this);
     for (const n of [0, 1, 15, 4096, 4097, 65_537, 1_000_003]) {
       const a = values(n, n + 1);
       let want = 0;
@@ -162,7 +161,7 @@ describe('in-place updates of model weights', function () {
   this.timeout(30_000);
   for (const backend of ['cpu', 'native'] as const) {
     it(`${backend}: a loaded or random model's weights are updated without a first copy; a caller's weights map is never written`, async function () {
-      if (backend === 'native' && !loadNativeAddon().addon) this.skip();
+      if (backend === 'native') requireNative(this);
       await initEngine(backend);
       const config = parseModelConfig({ model_type: 'gpt2', vocab_size: 64, n_positions: 16, n_embd: 16, n_layer: 1, n_head: 2 });
       const step = (model: CausalLM): void => {

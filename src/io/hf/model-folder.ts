@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fail } from '../../diagnostics/index.js';
 import { failFs } from '../fs-errors.js';
 import { parseJsonObject } from '../read-json.js';
-import { findWeightsFile, openCheckpoint } from '../safetensors/checkpoint.js';
+import { findWeightsFile, openWeights as openWeightsFile } from '../safetensors/weights.js';
 import type { HostTensor, TensorInfo, TensorSource } from '../safetensors/types.js';
 import type { HfModelConfig } from './config-types.js';
 import { normalizeHfConfig } from './normalize-config.js';
@@ -127,7 +127,7 @@ export async function openHfModelFolder(dir: string, options: OpenHfModelOptions
   }
   return {
     dir, configPath, config, generationConfig, weightsPath, tokenizer,
-    openWeights: async () => canonicalSource(await openCheckpoint(weightsPath), config),
+    openWeights: async () => canonicalSource(await openWeightsFile(weightsPath), config),
   };
 }
 

@@ -13,7 +13,7 @@ export async function openForRead(path: string): Promise<FileHandle> {
     if (st.isDirectory()) {
       await fh.close();
       fail('IO_READ_FAILED', `expected a safetensors file but ${path} is a folder`, {
-        file: path, hint: 'name the .safetensors file, or use loadCheckpoint(dir) for a model folder',
+        file: path, hint: 'name the .safetensors file, or use loadWeights(dir) for a model folder',
       });
     }
     return fh;

@@ -12,4 +12,4 @@ export {
   readSafetensorsIndex, openShardedSafetensors, saveShardedSafetensors, parseShardSize,
   type SafetensorsIndex, type ShardedSafetensors, type SaveShardedOptions, type SavedCheckpoint,
 } from './sharded.js';
-export { openCheckpoint, loadCheckpoint, findWeightsFile } from './checkpoint.js';
+export { openWeights, loadWeights, findWeightsFile } from './weights.js';

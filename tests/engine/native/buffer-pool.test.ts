@@ -4,12 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { initEngine, tf } from '../../../src/engine/index.js';
-import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { BufferPool, defaultPoolLimit } from '../../../src/engine/native/buffer-pool.js';
 import type { NativeBackendLike } from '../../../src/engine/native/backend.js';
 import { seededValues } from '../../helpers/seeded.js';
+import { requireNative } from '../../helpers/native.js';
 
-const built = loadNativeAddon().addon !== null;
 
 const values = (n: number, seed: number): Float32Array => seededValues(n, seed, 2);
 
@@ -75,7 +74,7 @@ describe('BufferPool (unit)', () => {
 describe('buffer reuse on the native backend', function () {
   this.timeout(30_000);
   before(async function () {
-    if (!built) this.skip();
+    requireNative(this);
     await initEngine('native');
   });
   const pool = (): BufferPool => (tf.backend() as NativeBackendLike).pool;

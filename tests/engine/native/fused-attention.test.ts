@@ -7,11 +7,10 @@
 import { strict as assert } from 'node:assert';
 import { attentionSoftmaxOp, initEngine, tf } from '../../../src/engine/index.js';
 import { composedAttentionSoftmax } from '../../../src/engine/fused-attention.js';
-import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { broadcastStrides } from '../../../src/engine/native/fused-attention.js';
 import { seededValues } from '../../helpers/seeded.js';
+import { requireNative } from '../../helpers/native.js';
 
-const built = loadNativeAddon().addon !== null;
 const NEG = -3.4028234663852886e38; // torch.finfo(float32).min, the models' mask value
 
 const values = (n: number, seed: number, scale = 3): Float32Array => seededValues(n, seed, scale);
@@ -65,7 +64,7 @@ describe('fused attention softmax', function () {
 
   for (const c of CASES) {
     it(`${c.name}: native value and score gradient equal the composition on cpu`, async function () {
-      if (!built) this.skip();
+      requireNative(this);
       await initEngine('cpu');
       const want = run(c, false);
       await initEngine('native');
@@ -88,7 +87,7 @@ describe('fused attention softmax', function () {
   }
 
   it('falls back to the composition for operands the kernel does not take, and on cpu', async function () {
-    if (!built) this.skip();
+    requireNative(this);
     await initEngine('native');
     const x = tf.tensor(values(2 * 3 * 4 * 5, 4), [2, 3, 4, 5]);
     const rank2 = tf.tensor(values(4 * 5, 5), [4, 5]);
@@ -101,8 +100,7 @@ describe('fused attention softmax', function () {
   });
 
   it('the addon refuses strides that reach past the mask', function () {
-    const addon = loadNativeAddon().addon;
-    if (!addon) this.skip();
+    const addon = requireNative(this);
     const x = new Float32Array(2 * 2 * 3 * 4);
     assert.throws(() => addon.attnSoftmax(x, new Float32Array(12), Float64Array.of(12, 0, 4), null, null, new Float32Array(x.length), 12, 4, 3, 2, 1), /mask strides/);
     assert.throws(() => addon.attnSoftmax(x, null, null, null, null, new Float32Array(x.length), 11, 4, 3, 2, 1), /B·H·T/);

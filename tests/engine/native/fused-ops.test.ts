@@ -6,12 +6,12 @@
  * On backends without the kernels the ops are the composition itself.
  */
 import { strict as assert } from 'node:assert';
-import { checkpoint, geluTanhOp, initEngine, layerNormOp, rmsNormOp, swigluOp, tf } from '../../../src/engine/index.js';
+import { checkpointActivations, geluTanhOp, initEngine, layerNormOp, rmsNormOp, swigluOp, tf } from '../../../src/engine/index.js';
 import { composedGeluTanh, composedLayerNorm, composedRmsNorm, composedSwiglu } from '../../../src/engine/fused-ops.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { seededValues } from '../../helpers/seeded.js';
+import { describeNative } from '../../helpers/native.js';
 
-const built = loadNativeAddon().addon !== null;
 const TOL = 1e-5;
 let variableCount = 0;
 
@@ -76,7 +76,7 @@ async function agree(name: string, fused: (...xs: tf.Tensor[]) => tf.Tensor, com
 
 const SHAPES = [[1, 7], [3, 769], [2, 5, 64], [4, 33]];
 
-(built ? describe : describe.skip)('fused norm and activation ops on native match the composition on cpu', function () {
+describeNative('fused norm and activation ops on native match the composition on cpu', function () {
   this.timeout(60_000);
   after(() => initEngine('cpu'));
 
@@ -101,7 +101,7 @@ const SHAPES = [[1, 7], [3, 769], [2, 5, 64], [4, 33]];
     const b = arr([40], 9, 0.5);
     const block = (f: typeof layerNormOp, g: typeof geluTanhOp, r: typeof rmsNormOp, s: typeof swigluOp) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
       s(r(g(f(xx, ww, bb, 1e-5)), ww, 1e-6), xx);
-    const fused = checkpoint(block(layerNormOp, geluTanhOp, rmsNormOp, swigluOp));
+    const fused = checkpointActivations(block(layerNormOp, geluTanhOp, rmsNormOp, swigluOp));
     const composed = block(composedLayerNorm, composedGeluTanh, composedRmsNorm, composedSwiglu);
     await agree('checkpointed block', (xx, ww, bb) => fused(xx!, ww!, bb!), (xx, ww, bb) => composed(xx!, ww!, bb!), [x, w, b], ['TunekitLayerNorm', 'TunekitRmsNormGrad', 'TunekitSwigluGrad']);
   });

@@ -9,14 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { initEngine } from '../../../src/engine/index.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { ADDON_VERSION, checkAddon } from '../../../src/engine/native/addon.js';
+import { itNative } from '../../helpers/native.js';
 
-const built = loadNativeAddon().addon !== null;
 
 describe('engine selection with the native addon', function () {
   this.timeout(60_000);
   after(() => initEngine('cpu'));
 
-  (built ? it : it.skip)('auto prefers native when the addon is built, and says so', async () => {
+  itNative('auto prefers native when the addon is built, and says so', async () => {
     const info = await initEngine('auto');
     assert.equal(info.backend, 'native');
     assert.match(info.message, /^engine: native \(cpu tensors \+ OpenBLAS [\d.]+ on \d+ threads?\) — auto: /);
@@ -50,7 +50,7 @@ describe('checkAddon', () => {
 
 describe('the addon\'s worker pool', function () {
   this.timeout(60_000);
-  (built ? it : it.skip)('serves one caller at a time: a second thread (worker_threads) computes inline, both correct', () => {
+  itNative('serves one caller at a time: a second thread (worker_threads) computes inline, both correct', () => {
     const loaded = loadNativeAddon();
     const script = fileURLToPath(new URL('./fixtures/concurrent-pool.mjs', import.meta.url));
     const r = spawnSync(process.execPath, [script, loaded.addon ? loaded.path : ''], { encoding: 'utf8' });

@@ -8,8 +8,8 @@ import { initEngine, tf } from '../../../src/engine/index.js';
 import { loadNativeAddon } from '../../../src/engine/native/addon.js';
 import { tokenCrossEntropy } from '../../../src/engine/native/cross-entropy.js';
 import { seededValues } from '../../helpers/seeded.js';
+import { describeNative } from '../../helpers/native.js';
 
-const built = loadNativeAddon().addon !== null;
 
 const values = (n: number, seed: number): Float32Array => seededValues(n, seed, 2);
 
@@ -44,7 +44,7 @@ async function same(inputs: Inputs, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.T
   });
 }
 
-(built ? describe : describe.skip)('native kernels match the cpu backend', function () {
+describeNative('native kernels match the cpu backend', function () {
   this.timeout(30_000);
   after(() => initEngine('cpu'));
 
@@ -129,7 +129,7 @@ async function same(inputs: Inputs, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.T
   });
 });
 
-(built ? describe : describe.skip)('native fused cross-entropy (addon level)', () => {
+describeNative('native fused cross-entropy (addon level)', () => {
   it('gives logsumexp − x[target] per row and scale·(softmax − onehot) as the gradient', () => {
     const addon = loadNativeAddon().addon!;
     const rows = 3;
@@ -155,7 +155,7 @@ async function same(inputs: Inputs, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.T
   });
 });
 
-(built ? describe : describe.skip)('tokenCrossEntropy (fused loss op)', () => {
+describeNative('tokenCrossEntropy (fused loss op)', () => {
   after(() => initEngine('cpu'));
   it('matches the log-softmax + gather composition in value and gradient, on native and cpu', async () => {
     const x = input([4, 3001], 120);

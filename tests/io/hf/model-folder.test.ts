@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTuneError } from '../../../src/diagnostics/index.js';
 import { canonicalWeightName, generationConfigFrom, hfJsonText, openHfModelFolder, saveHfFolder } from '../../../src/io/hf/index.js';
-import { loadCheckpoint, loadSafetensors, saveSafetensors, type HostTensor } from '../../../src/io/safetensors/index.js';
+import { loadWeights, loadSafetensors, saveSafetensors, type HostTensor } from '../../../src/io/safetensors/index.js';
 
 const PARITY = 'tests/fixtures/parity';
 const code = (c: string) => (e: unknown) => isTuneError(e) && e.code === c;
@@ -87,7 +87,7 @@ describe('HF model folders', () => {
   it('saveHfFolder reproduces the GPT-2 fixture folder byte for byte (weights, configs, tokenizer)', async () => {
     const src = `${PARITY}/gpt2/model`;
     const config = JSON.parse(await readFile(join(src, 'config.json'), 'utf8')) as Record<string, unknown>;
-    const tensors = await loadCheckpoint(src);
+    const tensors = await loadWeights(src);
     tensors.set('lm_head.weight', tensors.get('transformer.wte.weight')!); // tied: must be dropped
     const out = join(dir, 'out');
     await saveHfFolder(out, { config, tensors, tokenizerFrom: src });
@@ -112,7 +112,7 @@ describe('HF model folders', () => {
     assert.deepEqual((await readdir(out)).sort(), ['config.json', 'generation_config.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json']);
     const back = (await openHfModelFolder(out));
     assert.equal(back.config.dtype, 'bfloat16');
-    assert.deepEqual((await loadCheckpoint(out)).get('lm_head.weight')?.data, new Float32Array(8).fill(0.5));
+    assert.deepEqual((await loadWeights(out)).get('lm_head.weight')?.data, new Float32Array(8).fill(0.5));
 
     const foreign = join(dir, 'home');
     await mkdir(foreign);

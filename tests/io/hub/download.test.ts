@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { isTuneError } from '../../../src/diagnostics/index.js';
 import { openHfModelFolder } from '../../../src/io/hf/index.js';
 import { downloadDatasetSplit, downloadHubFile, downloadHubModel, hubSettings, parseRepoRef, resolveModelDir } from '../../../src/io/hub/index.js';
-import { loadCheckpoint } from '../../../src/io/safetensors/index.js';
+import { loadWeights } from '../../../src/io/safetensors/index.js';
 import { startFakeHub, type FakeHub, type FakeRepo } from './fake-hub.js';
 
 const MODEL = 'tests/fixtures/parity/llama/model';
@@ -74,7 +74,7 @@ describe('hub downloads (loopback fake hub)', () => {
     assert.ok((await readFile(join(repoDir, 'blobs', sha256))).equals(weights));
     const m = await openHfModelFolder(snap.dir);
     assert.equal(m.config.numKvHeads, 2);
-    assert.deepEqual(await loadCheckpoint(snap.dir), await loadCheckpoint(MODEL));
+    assert.deepEqual(await loadWeights(snap.dir), await loadWeights(MODEL));
     assert.ok(!hub.log.some((r) => /README|original|consolidated/.test(r.url)));
   });
 

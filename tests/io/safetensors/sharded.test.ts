@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, unlink, copyFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTuneError } from '../../../src/diagnostics/index.js';
-import { loadCheckpoint, openCheckpoint, parseShardSize, saveSafetensors, saveShardedSafetensors, type HostTensor } from '../../../src/io/safetensors/index.js';
+import { loadWeights, openWeights, parseShardSize, saveSafetensors, saveShardedSafetensors, type HostTensor } from '../../../src/io/safetensors/index.js';
 
 const vec = (n: number, start: number): HostTensor => ({ dtype: 'F32', shape: [n], data: Float32Array.from({ length: n }, (_, i) => start + i) });
 
@@ -37,7 +37,7 @@ describe('sharded safetensors checkpoints', () => {
   }
 }
 `);
-    const back = await loadCheckpoint(dir);
+    const back = await loadWeights(dir);
     assert.deepEqual(new Map([...back].sort()), new Map([...tensors].sort()));
   });
 
@@ -45,12 +45,12 @@ describe('sharded safetensors checkpoints', () => {
     const saved = await saveShardedSafetensors(dir, tensors);
     assert.deepEqual(saved.files, ['model.safetensors']);
     assert.deepEqual(await readdir(dir), ['model.safetensors']);
-    assert.deepEqual((await loadCheckpoint(dir)).get('w.c'), tensors.get('w.c'));
+    assert.deepEqual((await loadWeights(dir)).get('w.c'), tensors.get('w.c'));
   });
 
   it('reads one tensor at a time from the right shard', async () => {
     await saveShardedSafetensors(dir, tensors, { maxShardSize: 64 });
-    const src = await openCheckpoint(join(dir, 'model.safetensors.index.json'));
+    const src = await openWeights(join(dir, 'model.safetensors.index.json'));
     try {
       assert.deepEqual(src.names, ['w.a', 'w.big', 'w.b', 'w.c']);
       assert.deepEqual(await src.read('w.big'), tensors.get('w.big'));
@@ -63,7 +63,7 @@ describe('sharded safetensors checkpoints', () => {
   it('a missing shard → IO_ST_SHARD_MISSING', async () => {
     await saveShardedSafetensors(dir, tensors, { maxShardSize: 64 });
     await unlink(join(dir, 'model-00002-of-00003.safetensors'));
-    await assert.rejects(loadCheckpoint(dir), (e: unknown) => {
+    await assert.rejects(loadWeights(dir), (e: unknown) => {
       assert.ok(isTuneError(e));
       assert.equal(e.code, 'IO_ST_SHARD_MISSING');
       assert.equal(e.diagnostics[0]?.path, '/weight_map/w.big');
@@ -75,27 +75,27 @@ describe('sharded safetensors checkpoints', () => {
     await saveShardedSafetensors(dir, tensors, { maxShardSize: 64 });
     const p = join(dir, 'model.safetensors.index.json');
     await writeFile(p, (await readFile(p, 'utf8')).replace('"w.c": "model-00003', '"w.c": "model-00001'));
-    await assert.rejects(loadCheckpoint(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_MISMATCH' && /w\.c/.test(e.message));
+    await assert.rejects(loadWeights(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_MISMATCH' && /w\.c/.test(e.message));
   });
 
   it('a tensor listed but absent → IO_ST_INDEX_MISMATCH; a folder without weights → IO_HF_NO_WEIGHTS', async () => {
     await saveSafetensors(join(dir, 'model-00001-of-00001.safetensors'), { x: vec(1, 0) });
     await writeFile(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: { x: 'model-00001-of-00001.safetensors', y: 'model-00001-of-00001.safetensors' } }));
-    await assert.rejects(loadCheckpoint(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_MISMATCH' && /`y` is listed/.test(e.message));
+    await assert.rejects(loadWeights(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_MISMATCH' && /`y` is listed/.test(e.message));
     const empty = join(dir, 'empty');
     await copyFile(join(dir, 'model.safetensors.index.json'), join(dir, 'other.json'));
-    await assert.rejects(loadCheckpoint(empty), (e: unknown) => isTuneError(e) && e.code === 'IO_FILE_NOT_FOUND');
+    await assert.rejects(loadWeights(empty), (e: unknown) => isTuneError(e) && e.code === 'IO_FILE_NOT_FOUND');
     await rm(join(dir, 'model.safetensors.index.json'));
     await rm(join(dir, 'model-00001-of-00001.safetensors'));
-    await assert.rejects(loadCheckpoint(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_HF_NO_WEIGHTS');
+    await assert.rejects(loadWeights(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_HF_NO_WEIGHTS');
   });
 
   it('an index without weight_map → IO_ST_INDEX_INVALID; a shard path escaping the folder is refused', async () => {
     const p = join(dir, 'model.safetensors.index.json');
     await writeFile(p, '{"metadata": {}}');
-    await assert.rejects(loadCheckpoint(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_INVALID');
+    await assert.rejects(loadWeights(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_INVALID');
     await writeFile(p, '{"weight_map": {"x": "../secret.safetensors"}}');
-    await assert.rejects(loadCheckpoint(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_INVALID');
+    await assert.rejects(loadWeights(dir), (e: unknown) => isTuneError(e) && e.code === 'IO_ST_INDEX_INVALID');
   });
 
   it('parses shard sizes as transformers does', () => {

@@ -30,10 +30,10 @@ export async function findWeightsFile(dir: string, prefix = 'model'): Promise<st
  * folder containing `model.safetensors(.index.json)`.
  *
  * @example
- * const src = await openCheckpoint('models/stories260k');
+ * const src = await openWeights('models/stories260k');
  * try { const w = await src.read('model.embed_tokens.weight'); } finally { await src.close(); }
  */
-export async function openCheckpoint(path: string): Promise<TensorSource> {
+export async function openWeights(path: string): Promise<TensorSource> {
   const st = await stat(path).catch(() => undefined);
   if (!st) {
     fail('IO_FILE_NOT_FOUND', `checkpoint not found: ${path}`, { file: path, hint: 'check the path (relative paths are resolved from the current directory)' });
@@ -52,9 +52,9 @@ export async function openCheckpoint(path: string): Promise<TensorSource> {
   return file.endsWith('.json') ? openShardedSafetensors(file) : openSafetensors(file);
 }
 
-/** Read all tensors of a checkpoint (see {@link openCheckpoint}), optionally only those `filter` keeps. */
-export async function loadCheckpoint(path: string, filter?: (name: string) => boolean): Promise<TensorMap> {
-  const src = await openCheckpoint(path);
+/** Read all tensors of a model's weights (see {@link openWeights}), optionally only those `filter` keeps. */
+export async function loadWeights(path: string, filter?: (name: string) => boolean): Promise<TensorMap> {
+  const src = await openWeights(path);
   try {
     const out: TensorMap = new Map();
     for (const name of src.names) if (!filter || filter(name)) out.set(name, await src.read(name));

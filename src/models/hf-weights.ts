@@ -4,12 +4,12 @@
  * `base_model_prefix` logic does, known buffers ignored, an explicit tied `lm_head.weight` tolerated.
  */
 import type { HostTensor } from '../io/safetensors/index.js';
-import { loadCheckpoint } from '../io/safetensors/index.js';
+import { loadWeights } from '../io/safetensors/index.js';
 import type { ModelCatalog } from './types.js';
 
 /** All tensors of the folder's checkpoint (single file or shards), keyed as stored. */
-export async function readCheckpoint(dir: string): Promise<Map<string, HostTensor>> {
-  return loadCheckpoint(dir);
+export async function readHfWeights(dir: string): Promise<Map<string, HostTensor>> {
+  return loadWeights(dir);
 }
 
 export interface NormalizedWeights {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkpoint, tf } from '../../src/engine/index.js';
+import { checkpointActivations, tf } from '../../src/engine/index.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { describeOnBackends } from '../helpers/backends.js';
 
@@ -7,10 +7,10 @@ const LAYERS = 8;
 const WIDTH = 64;
 const ROWS = 512;
 
-/** One residual MLP layer; every tensor it reads is an argument, as checkpoint() requires. */
+/** One residual MLP layer; every tensor it reads is an argument, as checkpointActivations() requires. */
 const layer = (x: Tensor, w1: Tensor, w2: Tensor): Tensor => tf.add(x, tf.matMul(tf.tanh(tf.matMul(x, w1)), w2));
 
-describeOnBackends('engine: checkpoint (activation recomputation)', () => {
+describeOnBackends('engine: checkpointActivations (activation recomputation)', () => {
   let weights: Variable[];
   let input: Tensor;
   before(() => {
@@ -27,7 +27,7 @@ describeOnBackends('engine: checkpoint (activation recomputation)', () => {
 
   it('gives the same loss and gradients as the plain stack', () => {
     const plain = tf.variableGrads(loss(layer), weights);
-    const ckpt = tf.variableGrads(loss(checkpoint(layer)), weights);
+    const ckpt = tf.variableGrads(loss(checkpointActivations(layer)), weights);
     assert.ok(Math.abs(plain.value.dataSync()[0]! - ckpt.value.dataSync()[0]!) < 1e-6);
     for (const w of weights) {
       const a = plain.grads[w.name]!.dataSync();
@@ -51,7 +51,7 @@ describeOnBackends('engine: checkpoint (activation recomputation)', () => {
       return info.peakBytes - base;
     };
     const plainPeak = await peak(loss(layer));
-    const ckptPeak = await peak(loss(checkpoint(layer)));
+    const ckptPeak = await peak(loss(checkpointActivations(layer)));
     // Plain keeps 3 [ROWS, WIDTH] intermediates per layer alive until the backward pass.
     assert.ok(ckptPeak < 0.5 * plainPeak, `checkpointed peak ${ckptPeak} vs plain ${plainPeak}`);
     assert.equal(tf.memory().numTensors, before);

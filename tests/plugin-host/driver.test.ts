@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PluginDriver } from '../../src/plugin/driver.js';
+import { PluginDriver } from '../../src/plugin-host/driver.js';
 import { TuneError } from '../../src/diagnostics/index.js';
 
 type Hooks = {

@@ -26,10 +26,10 @@ interface EngineTapeState {
  * argument, because gradients flow only to arguments. `fn` must be deterministic (seeded dropout).
  *
  * @example
- * const block = checkpoint((x, w1, w2) => tf.matMul(tf.relu(tf.matMul(x, w1)), w2));
+ * const block = checkpointActivations((x, w1, w2) => tf.matMul(tf.relu(tf.matMul(x, w1)), w2));
  * const y = block(x, w1, w2); // inside tf.variableGrads / optimizer.minimize as usual
  */
-export function checkpoint<Args extends Tensor[]>(fn: (...args: Args) => Tensor): (...args: Args) => Tensor {
+export function checkpointActivations<Args extends Tensor[]>(fn: (...args: Args) => Tensor): (...args: Args) => Tensor {
   const wrapped = tf.customGrad((...all: unknown[]) => {
     const save = all[all.length - 1] as (tensors: Tensor[]) => void;
     const inputs = all.slice(0, -1) as Args;

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { definePlugin, loadPlugins, createDriver, type TunePluginHooks, type Plugin } from '../../src/plugin/index.js';
+import { definePlugin, loadPlugins, createDriver, type TunePluginHooks, type Plugin } from '../../src/plugin-host/index.js';
 import { TuneError } from '../../src/diagnostics/index.js';
 
-const pluginModule = pathToFileURL(join(process.cwd(), 'src/plugin/index.ts')).href;
+const pluginModule = pathToFileURL(join(process.cwd(), 'src/plugin-host/index.ts')).href;
 
 describe('plugin/loader', () => {
   let dir: string;
