@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics, isTuneError, resolveRecipeObject, runRecipe } from '../src/index.js';
+import { builtinPlugins } from '../plugins/index.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string', default: '20' } } });
 const here = new URL('.', import.meta.url).pathname;
@@ -24,7 +25,8 @@ try {
     },
     { baseDir: here },
   );
-  const result = await runRecipe(recipe, { stdout: process.stdout, env: process.env, cwd: process.cwd(), handleSignals: true });
+  // The host passes the plugins in: here the first-party ones (`tunekit/plugins`).
+  const result = await runRecipe(recipe, { plugins: builtinPlugins(), stdout: process.stdout, env: process.env, cwd: process.cwd(), handleSignals: true });
   console.log(`trained ${result.steps} steps; final loss ${result.lastLoss.toFixed(4)}; adapter in ${result.outputs['adapter']}`);
 } catch (e) {
   if (!isTuneError(e)) throw e;

@@ -1,7 +1,10 @@
 /**
  * tunekit's programmatic API. Everything `tune` does on the command line is reachable from here;
- * `examples/` uses only these exports.
+ * `examples/` and the first-party plugins' run-time modules use only these exports (plugin entry
+ * modules use the TensorFlow-free `tunekit/plugin`, src/plugin-api.ts, which this re-exports). The
+ * first-party plugins themselves are `tunekit/plugins` (plugins/index.ts): hosts pass them in.
  */
+export * from './plugin-api.js';
 export * from './diagnostics/index.js';
 export * from './recipe/index.js';
 export * from './io/index.js';
@@ -10,11 +13,16 @@ export * from './generate/index.js';
 export * from './tokenizer/index.js';
 export * from './data/index.js';
 export * from './quant/index.js';
-export { definePlugin, HOOK_KINDS, type Plugin, type PluginDefinition, type PluginSetupContext, type TunePluginHooks, type LogRecord } from './plugin-host/index.js';
-export type { OptimizerRequest, CheckpointFiles } from './plugin-host/hooks.js';
-export { runRecipe, type RunOptions, type RunResult } from './train/run.js';
-export type { RunContext, ExportContext } from './train/run-context.js';
+export * from './plan/index.js';
+export * from './exec/index.js';
+export { createDriver, importPlugins, loadPlugins, setupPlugins, PluginDriver } from './plugin-host/index.js';
+export { checkRecipe, openRecipe, openRecipeObject, pluginsForRecipe, recipeDriver, type OpenRecipe, type OpenRecipeOptions, type RecipePlugins } from './plugin-host/recipe.js';
 export type { StepMetrics, EvalMetrics, TrainBeginInfo, TrainEndInfo, CheckpointInfo, TrainEndReason } from './train/events.js';
 export type { Optimizer, OptimizerState, ParamGroup, Param } from './train/optim/optimizer.js';
-export { initEngine, type BackendName, type EngineInfo } from './engine/index.js';
-export * from './plan/index.js';
+export { AdamW } from './train/optim/adamw.js';
+export { SGD } from './train/optim/sgd.js';
+export { AdamW8bit } from './train/optim/adamw-8bit.js';
+export type { Batch } from './train/batch.js';
+export { initEngine, tf, BackendRegistry, packageInstalled, type ActiveBackend, type BackendName } from './engine/index.js';
+export { LmHead } from './models/lm-head.js';
+export type { EmbeddingAdapter } from './models/embedding-adapter.js';

@@ -10,7 +10,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { definePlugin } from '../../src/index.js';
+// In a package of its own: `import { definePlugin } from 'tunekit/plugin'` (TensorFlow-free).
+import { definePlugin } from '../../src/plugin-api.js';
 
 interface Options {
   threshold: number;

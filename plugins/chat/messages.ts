@@ -2,8 +2,7 @@
  * Reading conversations from a row: OpenAI-style `messages` (role/content) or ShareGPT `conversations`
  * (from/value), with the dataset's role mapping applied.
  */
-import type { ChatMessage } from '../../src/tokenizer/types.js';
-import { type RowProblem, typeOfValue } from '../../src/data/format.js';
+import { type ChatMessage, type RowProblem, typeOfValue } from '../../src/plugin-api.js';
 
 /** ShareGPT and common aliases; the dataset's `roles` are merged over these. */
 export const DEFAULT_ROLES: Readonly<Record<string, string>> = {

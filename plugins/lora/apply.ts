@@ -2,21 +2,19 @@
  * Put LoRA adapters on a model with PEFT's semantics: target matching, A/B shapes and init, scaling,
  * bias modes, modules_to_save, and the exact PEFT state-dict keys for export and `init_from`.
  */
-import { tf } from '../../src/engine/index.js';
-import { fail } from '../../src/diagnostics/index.js';
-import type { CausalLM } from '../../src/models/causal-lm.js';
-import { Parameter } from '../../src/models/layers/parameter.js';
-import { Rng } from '../../src/models/prng.js';
-import type { HostTensor } from '../../src/io/safetensors/index.js';
-import { LoraLinear, gaussianA, kaimingUniformA, type LoraSettings } from './lora-linear.js';
+import { type CausalLM, type HostTensor, Parameter, Rng, tf } from '../../src/index.js';
+import { codes } from './codes.js';
+import { LoraLinear, gaussianA, kaimingUniformA, type LoraLayerSettings } from './lora-linear.js';
 import { LoraEmbedding, newLoraEmbedding } from './lora-embedding.js';
 import { expandAllLinear, selectTargets, type TargetSpec } from './targets.js';
 
 export type LoraBias = 'none' | 'all' | 'lora_only';
 
-export interface LoraOptions extends LoraSettings {
+export interface LoraOptions extends LoraLayerSettings {
   targetModules: TargetSpec;
   excludeModules?: TargetSpec;
+  /** The module paths to wrap, as a plan placed them (default: selected from `targetModules`). */
+  paths?: readonly string[];
   bias: LoraBias;
   modulesToSave: string[];
   init: 'default' | 'gaussian';
@@ -72,10 +70,10 @@ function isMatched(path: string, names: readonly string[]): boolean {
  */
 export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
   const modules = model.modules();
-  const targets = selectTargets(modules, o.targetModules, o.excludeModules ?? []);
+  const targets = o.paths ? [...o.paths] : selectTargets(modules, o.targetModules, o.excludeModules ?? []);
   if (targets.length === 0) {
     const linears = expandAllLinear(modules);
-    fail('LORA_NO_TARGETS', `target_modules ${JSON.stringify(o.targetModules)} matches no module of this ${model.config.modelType} model`, {
+    throw codes.error('LORA_NO_TARGETS', `target_modules ${JSON.stringify(o.targetModules)} matches no module of this ${model.config.modelType} model`, {
       expected: `names among ${linears.join(', ')} (or a regex over full paths, or "all-linear")`,
       hint: 'names match a full module path or its last components, e.g. `q_proj` matches `model.layers.0.self_attn.q_proj`',
     });
@@ -85,7 +83,7 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
   // LayerNorm/RMSNorm target raises "Target module … is not supported".
   const unsupported = targets.filter((p) => !['linear', 'lm_head', 'embedding'].includes(kindOf(p) ?? ''));
   if (unsupported.length) {
-    fail('LORA_UNSUPPORTED_TARGET', `LoRA on ${unsupported.join(', ')} is not supported: PEFT adapts linear layers, embeddings and the output head only`, {
+    throw codes.error('LORA_UNSUPPORTED_TARGET', `LoRA on ${unsupported.join(', ')} is not supported: PEFT adapts linear layers, embeddings and the output head only`, {
       hint: 'train normalization layers fully instead by listing them in `modules_to_save`',
     });
   }
@@ -154,13 +152,13 @@ export function applyLora(model: CausalLM, o: LoraOptions): LoraHandle {
         const key = peftKey(name);
         const t = tensors.get(key) ?? tensors.get(withAdapterName(key));
         if (!t) {
-          fail('LORA_ADAPTER_MISMATCH', `adapter ${source} has no tensor \`${key}\``, {
+          throw codes.error('LORA_ADAPTER_MISMATCH', `adapter ${source} has no tensor \`${key}\``, {
             file: source,
             hint: 'the adapter was trained with other target_modules, r or modules_to_save; match the recipe to its adapter_config.json',
           });
         }
         if (t.shape.join(',') !== prm.shape.join(',')) {
-          fail('LORA_ADAPTER_MISMATCH', `adapter tensor \`${key}\` has shape [${t.shape.join(', ')}]`, { file: source, expected: `[${prm.shape.join(', ')}]`, found: `[${t.shape.join(', ')}]`, hint: 'r or the base model differs from the adapter’s' });
+          throw codes.error('LORA_ADAPTER_MISMATCH', `adapter tensor \`${key}\` has shape [${t.shape.join(', ')}]`, { file: source, expected: `[${prm.shape.join(', ')}]`, found: `[${t.shape.join(', ')}]`, hint: 'r or the base model differs from the adapter’s' });
         }
         const v = tf.tensor(t.data as Float32Array, t.shape);
         prm.assign(v);

@@ -1,114 +1,53 @@
 /**
- * The `lora` method plugin: wraps the recipe's target modules with LoRA adapters (PEFT semantics),
- * optionally continues from an existing adapter (`init_from`), adds a loadable PEFT adapter to every
- * checkpoint, and exports `adapter` (PEFT folder) and `merged` (HF model folder) outputs.
+ * The `lora` method plugin: LoRA adapters with PEFT's semantics on the recipe's target modules,
+ * optionally continued from an existing adapter (`init_from`); every checkpoint is also a PEFT
+ * adapter folder; exports `adapter` (PEFT folder) and `merged` (HF model folder). This module is
+ * TensorFlow-free (validate and plan read it); the tensor work is in runtime.ts, loaded on first use.
  */
-import { join } from 'node:path';
-import { definePlugin } from '../../src/plugin-host/index.js';
-import { fail } from '../../src/diagnostics/index.js';
-import { archFacts } from '../../src/recipe/index.js';
-import { adapterConfigJson, readLoraAdapter, saveLoraAdapter, type LoraAdapterConfig } from '../../src/io/peft/index.js';
-import { saveHfFolder } from '../../src/io/hf/index.js';
-import { serializeSafetensors, type HostTensor } from '../../src/io/safetensors/index.js';
-import type { CausalLM } from '../../src/models/causal-lm.js';
-import type { ResolvedLora, ResolvedRecipe } from '../../src/recipe/index.js';
-import { applyLora, type LoraHandle } from './apply.js';
-import { assertMergeableTied, mergeLora } from './merge.js';
+import { type ArchFacts, definePlugin, lazyHooks } from '../../src/plugin-api.js';
+import { checkLora } from './check.js';
+import { codes } from './codes.js';
+import { planLora } from './plan.js';
+import { LORA_SETTINGS } from './schema.js';
+import { defaultTargets } from './targets.js';
 
-/** adapter_config.json fields for an adapter trained by this recipe. */
-export function adapterConfigFor(recipe: ResolvedRecipe, lora: ResolvedLora, handle: LoraHandle, model: CausalLM): Partial<LoraAdapterConfig> {
-  return {
-    baseModelNameOrPath: recipe.model.base,
-    revision: recipe.model.base_kind === 'hub' && recipe.model.revision !== 'main' ? recipe.model.revision : null,
-    r: lora.r,
-    loraAlpha: lora.alpha,
-    loraDropout: lora.dropout,
-    targetModules: handle.targetModulesForConfig,
-    // PEFT forces fan_in_fan_out on for Conv1D targets (writing it back into the config); embeddings and heads have no say.
-    fanInFanOut: model.modules().some((m) => handle.targets.includes(m.path) && m.layout === 'conv1d'),
-    bias: lora.bias,
-    useRslora: lora.rslora,
-    modulesToSave: lora.modules_to_save.length ? lora.modules_to_save : null,
-    initLoraWeights: lora.init === 'gaussian' ? 'gaussian' : true,
-  };
-}
-
-async function hostParams(model: CausalLM): Promise<Map<string, HostTensor>> {
-  const out = new Map<string, HostTensor>();
-  for (const [name, p] of model.namedParameters()) out.set(name, { dtype: 'F32', shape: p.shape.slice(), data: await p.data() });
-  return out;
+/** The starter recipe's `lora:` block (`tune init`); targets from the model's architecture when known. */
+export function loraStarterLines(arch?: ArchFacts): string[] {
+  const targets = arch ? defaultTargets(arch.modelType) : ['q_proj', 'k_proj', 'v_proj', 'o_proj'];
+  return ['  lora:', '    r: 16', '    alpha: 32               # scaling = alpha / r', '    dropout: 0.05', `    target_modules: [${targets.join(', ')}]   # or all-linear, or a regex`];
 }
 
 export default definePlugin({
   name: 'lora',
   version: '0.1.0',
   description: 'LoRA adapters with PEFT semantics; PEFT adapter and merged-model exports',
-  setup: () => {
-    let handle: LoraHandle | null = null;
-    let lora: ResolvedLora | null = null;
-    return {
-      async prepareModel(model, ctx) {
-        const m = ctx.recipe.method;
-        if ((m.kind !== 'lora' && m.kind !== 'qlora') || !m.lora) return;
-        lora = m.lora;
-        const targets = lora.target_modules ?? [...(archFacts(model.config.modelType)?.peftDefaultTargets ?? [])];
-        handle = applyLora(model, {
-          r: lora.r,
-          alpha: lora.alpha,
-          dropout: lora.dropout,
-          rslora: lora.rslora,
-          targetModules: targets,
-          excludeModules: lora.exclude_modules,
-          bias: lora.bias,
-          modulesToSave: lora.modules_to_save,
-          init: lora.init,
-          seed: ctx.recipe.training.seed,
-          dropoutSeed: (path) => ctx.seeds.seedFor(path),
-          isTraining: () => ctx.training.on,
-        });
-        // Fail before training, not at export, when the requested merged model cannot be built.
-        if (ctx.recipe.output.export.some((k) => k === 'merged' || k === 'full')) assertMergeableTied(model, handle.targets);
-        if (lora.init_from) {
-          const adapter = await readLoraAdapter(lora.init_from);
-          if (adapter.config.r !== lora.r) {
-            fail('LORA_ADAPTER_MISMATCH', `init_from adapter has r=${adapter.config.r} but the recipe asks for r=${lora.r}`, {
-              file: join(lora.init_from, 'adapter_config.json'),
-              expected: String(lora.r),
-              found: String(adapter.config.r),
-              hint: 'set method.lora.r to the adapter’s r to continue training it',
-            });
-          }
-          handle.loadAdapterTensors(adapter.tensors, join(lora.init_from, 'adapter_model.safetensors'));
-          ctx.log(`lora: continuing from adapter ${lora.init_from}`);
-        }
-        ctx.log(`lora: r=${lora.r} alpha=${lora.alpha}${lora.rslora ? ' (rsLoRA)' : ''} on ${handle.targets.length} modules`);
+  codes: codes.catalog,
+  recipe: {
+    methods: [
+      {
+        name: 'lora',
+        description: 'low-rank adapters on the target modules (PEFT LoRA); the base stays frozen',
+        keys: { lora: { schema: LORA_SETTINGS, notAllowedHint: 'remove the `lora` block, or set `method.kind: lora`' } },
+        exports: { allowed: ['adapter', 'merged', 'full'], default: ['adapter'] },
+        example: { kind: 'lora', lora: { r: 8, alpha: 16 } },
+        starter: ({ arch }) => ({ lines: loraStarterLines(arch), lr: '2.0e-4' }),
       },
-      async checkpointFiles(files, ctx) {
-        if (!handle || !lora) return;
-        // A LoRA checkpoint is also a PEFT adapter folder (as HF Trainer's checkpoints are).
-        files.set('adapter_config.json', adapterConfigJson(adapterConfigFor(ctx.recipe, lora, handle, ctxModel(ctx))));
-        files.set('adapter_model.safetensors', serializeSafetensors(await handle.adapterTensors()));
-      },
-      async exportOutputs(ctx) {
-        if (!handle || !lora) return;
-        const adapterDir = ctx.targets.adapter;
-        if (adapterDir) {
-          await saveLoraAdapter(adapterDir, { config: adapterConfigFor(ctx.recipe, lora, handle, ctx.model), tensors: await handle.adapterTensors() });
-          ctx.written.set('adapter', adapterDir);
-        }
-        const mergedDir = ctx.targets.merged ?? ctx.targets.full;
-        if (mergedDir) {
-          mergeLora(ctx.model, handle);
-          await saveHfFolder(mergedDir, { config: ctx.modelConfig, tensors: await hostParams(ctx.model), ...(ctx.tokenizerDir ? { tokenizerFrom: ctx.tokenizerDir } : {}) });
-          ctx.written.set('merged', mergedDir);
-        }
-      },
-    };
+    ],
+    aliases: {
+      adapter: { to: 'method.kind', note: 'write `method.kind: lora` or `qlora`' },
+      lora_r: { to: 'method.lora.r' },
+      rank: { to: 'method.lora.r' },
+      lora_alpha: { to: 'method.lora.alpha' },
+      lora_dropout: { to: 'method.lora.dropout' },
+      lora_target_modules: { to: 'method.lora.target_modules' },
+      target_modules: { to: 'method.lora.target_modules' },
+      lora_target_linear: { to: 'method.lora.target_modules', note: 'write `target_modules: all-linear`' },
+      lora_modules_to_save: { to: 'method.lora.modules_to_save' },
+      modules_to_save: { to: 'method.lora.modules_to_save' },
+      use_rslora: { to: 'method.lora.rslora' },
+      lora_model_dir: { to: 'method.lora.init_from' },
+    },
+    check: checkLora,
   },
+  setup: () => ({ planModel: planLora, ...lazyHooks(async () => (await import('./runtime.js')).loraHooks(), ['prepareModel', 'checkpointFiles', 'exportOutputs']) }),
 });
-
-/** The model a checkpoint is taken of; the run registers it on the context. */
-function ctxModel(ctx: { model?: CausalLM }): CausalLM {
-  if (!ctx.model) throw new Error('internal: checkpoint context without a model');
-  return ctx.model;
-}

@@ -4,10 +4,8 @@
  * no `.weight` suffix), forward `base(x) + embedding(x, Aᵀ) @ Bᵀ · scaling` with NO dropout, init
  * A = 0 and B ~ N(0, 1), merge delta `(B @ A)ᵀ · scaling` of shape `[num_embeddings, dim]`.
  */
-import { tf } from '../../src/engine/index.js';
-import type { EmbeddingAdapter } from '../../src/models/embedding-adapter.js';
-import { Parameter } from '../../src/models/layers/parameter.js';
-import { loraScaling, type LoraSettings } from './lora-linear.js';
+import { type EmbeddingAdapter, Parameter, tf } from '../../src/index.js';
+import { loraScaling, type LoraLayerSettings } from './lora-linear.js';
 
 /**
  * Rows `[N, r]` whose gradient is zero where `keep` `[N, 1]` is 0: PEFT's `_embed` passes the base
@@ -30,7 +28,7 @@ export class LoraEmbedding implements EmbeddingAdapter {
   constructor(
     readonly loraA: Parameter,
     readonly loraB: Parameter,
-    readonly settings: Pick<LoraSettings, 'r' | 'alpha' | 'rslora'>,
+    readonly settings: Pick<LoraLayerSettings, 'r' | 'alpha' | 'rslora'>,
     readonly paddingIdx: number | null,
   ) {
     this.scaling = loraScaling(settings);
@@ -66,7 +64,7 @@ export class LoraEmbedding implements EmbeddingAdapter {
 }
 
 /** PEFT's embedding init: `lora_embedding_A` zeros, `lora_embedding_B` ~ N(0, 1) (whatever `init_lora_weights` kind). */
-export function newLoraEmbedding(path: string, numEmbeddings: number, dim: number, s: Pick<LoraSettings, 'r' | 'alpha' | 'rslora'>, normal: () => number, paddingIdx: number | null): LoraEmbedding {
+export function newLoraEmbedding(path: string, numEmbeddings: number, dim: number, s: Pick<LoraLayerSettings, 'r' | 'alpha' | 'rslora'>, normal: () => number, paddingIdx: number | null): LoraEmbedding {
   const b = new Float32Array(dim * s.r);
   for (let i = 0; i < b.length; i++) b[i] = normal();
   const A = new Parameter(`${path}.lora_embedding_A`, tf.zeros([s.r, numEmbeddings]), true);

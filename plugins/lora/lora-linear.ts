@@ -1,19 +1,15 @@
-import { tf } from '../../src/engine/index.js';
-import type { LinearImpl } from '../../src/models/layers/linear.js';
-import { Parameter } from '../../src/models/layers/parameter.js';
-import type { LinearLayout } from '../../src/models/types.js';
+import { type LinearImpl, type LinearLayout, Parameter, tf } from '../../src/index.js';
+import { loraScaling } from './scaling.js';
 
-export interface LoraSettings {
+export { loraScaling };
+
+export interface LoraLayerSettings {
   r: number;
   alpha: number;
   dropout: number;
   rslora: boolean;
 }
 
-/** PEFT's scaling: alpha / r, or alpha / sqrt(r) with rsLoRA. */
-export function loraScaling(s: Pick<LoraSettings, 'r' | 'alpha' | 'rslora'>): number {
-  return s.rslora ? s.alpha / Math.sqrt(s.r) : s.alpha / s.r;
-}
 
 /**
  * y = base(x) + scaling · B(A(dropout(x))) with `lora_A.weight [r, in]`, `lora_B.weight [out, r]`
@@ -29,7 +25,7 @@ export class LoraLinear implements LinearImpl {
     readonly layout: LinearLayout,
     readonly loraA: Parameter,
     readonly loraB: Parameter,
-    readonly settings: LoraSettings,
+    readonly settings: LoraLayerSettings,
     private readonly dropoutSeed: () => number = () => 0,
     private readonly isTraining: () => boolean = () => false,
   ) {

@@ -1,11 +1,4 @@
-import { tf } from '../../src/engine/index.js';
-import { fail } from '../../src/diagnostics/index.js';
-import { LmHead } from '../../src/models/lm-head.js';
-import type { CausalLM } from '../../src/models/causal-lm.js';
-import { DenseLinear, type LinearImpl } from '../../src/models/layers/linear.js';
-import { Parameter } from '../../src/models/layers/parameter.js';
-import { Nf4Linear } from '../../src/quant/nf4-linear.js';
-import { dequantizedInLayout } from '../../src/quant/quantize-linear.js';
+import { type CausalLM, DenseLinear, type LinearImpl, LmHead, Nf4Linear, Parameter, dequantizedInLayout, fail, tf } from '../../src/index.js';
 import type { LoraHandle } from './apply.js';
 
 /** A dense base for merging: quantized (QLoRA) bases are dequantized first, as PEFT does. */

@@ -7,6 +7,24 @@
  */
 export type TargetSpec = string | readonly string[];
 
+/**
+ * PEFT's default `target_modules` by model type (peft 0.12
+ * `TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING`), used when a recipe leaves it null.
+ */
+export const PEFT_DEFAULT_TARGETS: Readonly<Record<string, readonly string[]>> = {
+  llama: ['q_proj', 'v_proj'],
+  mistral: ['q_proj', 'v_proj'],
+  qwen2: ['q_proj', 'v_proj'],
+  gpt2: ['c_attn'],
+  mpt: ['Wqkv'],
+  bloom: ['query_key_value'],
+};
+
+/** PEFT's default targets for a model type (empty when PEFT has none). */
+export function defaultTargets(modelType: string): readonly string[] {
+  return Object.hasOwn(PEFT_DEFAULT_TARGETS, modelType) ? (PEFT_DEFAULT_TARGETS[modelType] ?? []) : [];
+}
+
 export interface TargetModule {
   path: string;
   kind: string;

@@ -1,13 +1,14 @@
-/** Appends every logged step, evaluation and the run's end to `<output.dir>/metrics.jsonl`. */
+/** Appends every logged step, evaluation and the run's end to `<output.dir>/metrics.jsonl` (with `logging.jsonl`). */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { definePlugin } from '../../src/plugin-host/index.js';
+import { definePlugin } from '../../src/plugin-api.js';
 
 export default definePlugin({
   name: 'metrics-jsonl',
   version: '0.1.0',
   description: 'Metrics as JSON lines (one object per logged step / eval)',
-  setup: () => {
+  setup: (_options, { recipe }) => {
+    if (!recipe.logging.jsonl) return {};
     let file: string | null = null;
     const write = (o: object): void => {
       if (file) appendFileSync(file, `${JSON.stringify(o)}\n`);

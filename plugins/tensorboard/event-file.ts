@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { maskedCrc32c } from '../../src/train/crc32c.js';
+import { maskedCrc32c } from './crc32c.js';
 
 /** Protobuf wire helpers: just what Event/Summary/Value need. */
 function varint(n: number): number[] {

@@ -3,14 +3,15 @@
  * under `<output.dir>/runs/<run name>/` with HF Trainer's tag names.
  */
 import { join } from 'node:path';
-import { definePlugin } from '../../src/plugin-host/index.js';
+import { definePlugin } from '../../src/plugin-api.js';
 import { EventFileWriter } from './event-file.js';
 
 export default definePlugin({
   name: 'tensorboard',
   version: '0.1.0',
   description: 'TensorBoard event files: train/loss, train/learning_rate, train/grad_norm, eval/loss, eval/ppl',
-  setup: () => {
+  setup: (_options, { recipe }) => {
+    if (!recipe.logging.tensorboard) return {};
     let w: EventFileWriter | null = null;
     return {
       trainBegin(info) {

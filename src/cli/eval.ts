@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Command, CliIO } from './command.js';
+import { type CliIO, catalogOf, defineCommand, usage } from './command.js';
 import { fail } from '../diagnostics/index.js';
 import { type BackendName, initEngine } from '../engine/index.js';
 import { type PromptTarget, evaluateExactMatch, promptTarget } from '../generate/evaluate.js';
@@ -90,36 +89,18 @@ function print(io: CliIO, f: Flags, result: Record<string, number>): void {
 }
 
 async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
-  const [{ loadRecipe }, { loadTokenizer }, { datasetFormats, recipeDriver }, fromRecipe, { prepareData }, { collate }, { ioHubDatasetSource }] = await Promise.all([
-    import('../recipe/index.js'),
-    import('../tokenizer/index.js'),
-    import('../plugin-host/recipe-plugins.js'),
-    import('../data/from-recipe.js'),
-    import('../data/prepare.js'),
-    import('../data/collate.js'),
-    import('../data/sources/hub-io.js'),
-  ]);
-  const loaded = await loadRecipe(file, { cwd: io.cwd });
-  const first = loaded.data.datasets[0];
-  // --data: the same format/template as the recipe's first dataset, every row, in file order.
-  const recipe = f.data !== undefined && first ? { ...loaded, data: { ...loaded.data, datasets: [{ ...first, path: resolve(io.cwd, f.data), path_kind: 'local' as const }], val_set_size: 0, shuffle: false } } : loaded;
+  const [{ openRecipe }, { DataSession }, { collate }] = await Promise.all([import('../plugin-host/recipe.js'), import('../data/session.js'), import('../data/collate.js')]);
+  const { recipe, plugins } = await openRecipe(file, { cwd: io.cwd, catalog: catalogOf(io) });
   let modelDir = f.model !== undefined ? resolve(io.cwd, f.model) : recipe.model.base;
-  if (modelDir === null || recipe.model.init === 'random') fail('CLI_USAGE', 'this recipe has no pretrained model.base; pass --model DIR (e.g. the run’s output folder)', { hint: USAGE });
+  if (modelDir === null || (f.model === undefined && recipe.model.init === 'random')) throw usage('eval', 'this recipe has no pretrained model.base; pass --model DIR (e.g. the run’s output folder)');
   if (f.model === undefined && recipe.model.base_kind === 'hub') {
     const { downloadHubRepo } = await import('../io/hub/index.js');
     modelDir = (await downloadHubRepo(`${modelDir}@${recipe.model.revision}`, recipe.model.offline ? { offline: true } : {})).dir;
   }
-  const formats = await datasetFormats(await recipeDriver(loaded, io.cwd));
-  const { dir, overrides } = await fromRecipe.tokenizerFromRecipe(recipe);
-  const tokenizer = await loadTokenizer(resolve(io.cwd, dir), overrides);
-  const prepared = await prepareData({
-    data: fromRecipe.dataConfigFromRecipe(recipe, formats),
-    tokenizer,
-    formats,
-    seed: recipe.training.seed,
-    locate: fromRecipe.recipeLocator(recipe),
-    hub: ioHubDatasetSource(recipe.model.offline ? { offline: true } : {}),
-  });
+  // --data: every row of FILE, read like the recipe's first dataset (format, template, fields), in file order.
+  const session = (await DataSession.open(recipe, { formats: plugins.formats, env: io.env })) as import('../data/session.js').DataSession;
+  const tokenizer = session.tokenizer;
+  const prepared = await session.prepare(f.data !== undefined ? { heldOut: resolve(io.cwd, f.data) } : {});
   let rows = f.data !== undefined || f.split === 'train' ? prepared.train : prepared.val;
   if (rows.length === 0) fail('CLI_USAGE', `the recipe's ${f.split} split is empty`, { hint: f.split === 'val' ? 'set data.val_set_size in the recipe, or use --split train' : 'check data.datasets' });
   if (f.limit !== undefined) rows = rows.slice(0, f.limit);
@@ -159,40 +140,25 @@ async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
 }
 
 /** `tune eval`: loss of a batch file, or loss / perplexity / exact match on a recipe's dataset. */
-export const command: Command = {
+export const command = defineCommand({
   name: 'eval',
   summary: 'loss, perplexity or exact-match accuracy of a model (+ adapter) on a batch or a recipe’s data',
   usage: USAGE,
-  async run(argv, io) {
-    let values: Record<string, string | boolean | undefined>;
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          model: { type: 'string', short: 'm' },
-          adapter: { type: 'string' },
-          batch: { type: 'string' },
-          data: { type: 'string' },
-          split: { type: 'string', default: 'val' },
-          metric: { type: 'string', default: 'loss' },
-          limit: { type: 'string' },
-          'batch-size': { type: 'string', default: '8' },
-          backend: { type: 'string', default: 'auto' },
-          format: { type: 'string', default: 'text' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
-    } catch (e) {
-      fail('CLI_USAGE', (e as Error).message, { hint: USAGE });
-    }
-    if (values['help']) {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-    const posInt = (k: string): number | undefined => {
+  options: {
+    model: { type: 'string', short: 'm' },
+    adapter: { type: 'string' },
+    batch: { type: 'string' },
+    data: { type: 'string' },
+    split: { type: 'string', default: 'val' },
+    metric: { type: 'string', default: 'loss' },
+    limit: { type: 'string' },
+    'batch-size': { type: 'string', default: '8' },
+    backend: { type: 'string', default: 'auto' },
+    format: { type: 'string', default: 'text' },
+  },
+  async run({ values, positionals }, io) {
+    const str = (k: keyof typeof values): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+    const posInt = (k: 'limit' | 'batch-size'): number | undefined => {
       const v = str(k);
       if (v === undefined) return undefined;
       const n = Number(v);
@@ -225,4 +191,4 @@ export const command: Command = {
       model.dispose();
     }
   },
-};
+});

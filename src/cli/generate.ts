@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Command } from './command.js';
+import { catalogOf, defineCommand } from './command.js';
 import { fail } from '../diagnostics/index.js';
+import type { DatasetFormat } from '../data/format.js';
 import { type BackendName, initEngine } from '../engine/index.js';
 import { type GenerateOptions, generate, readGenerationConfig } from '../generate/index.js';
-import { PROMPT_TEMPLATES, type PromptTemplateName, encodePrompt, renderPrompt } from '../generate/prompt.js';
+import { encodePrompt, promptTemplates, renderPrompt } from '../generate/prompt.js';
 import { loadModel } from '../models/load.js';
 import { type Tokenizer, loadTokenizer } from '../tokenizer/index.js';
 
@@ -15,7 +15,7 @@ const USAGE = `usage: tune generate --model DIR (--prompt TEXT | --input-ids 1,2
   --adapter DIR               PEFT LoRA adapter folder, merged into the weights
   --prompt TEXT               text prompt (needs the folder's tokenizer)
   --input TEXT                Alpaca input field (with --template alpaca)
-  --template none|alpaca|chat prompt template (default none)
+  --template NAME             prompt template: none (default), chat, or a dataset format's (alpaca)
   --input-ids 1,2,3           prompt as token ids (no tokenizer needed)
   --max-new-tokens N          default: generation_config.json, else 20
   --temperature T             sample with temperature T (0 = greedy)
@@ -49,7 +49,6 @@ const OPTIONS = {
   'no-cache': { type: 'boolean' },
   backend: { type: 'string', default: 'auto' },
   format: { type: 'string', default: 'text' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function num(flag: string, v: string | undefined, integer: boolean): number | undefined {
@@ -76,33 +75,26 @@ function hasTokenizerFiles(dir: string): boolean {
 }
 
 /** `tune generate`: sample from a model (+ adapter), streaming tokens to stdout. */
-export const command: Command = {
+export const command = defineCommand({
   name: 'generate',
   summary: 'generate text (or token ids) from a model, optionally with a LoRA adapter',
   usage: USAGE,
-  async run(argv, io) {
-    let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
-    try {
-      ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }));
-    } catch (e) {
-      fail('CLI_USAGE', (e as Error).message, { hint: USAGE });
-    }
-    if (values.help) {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  options: OPTIONS,
+  async run({ values, positionals }, io) {
+    if (positionals.length) fail('CLI_USAGE', `unexpected argument \`${positionals[0]}\``, { hint: USAGE });
     if (!values.model) fail('CLI_USAGE', '--model DIR is required', { hint: USAGE });
     if ((values.prompt === undefined) === (values['input-ids'] === undefined)) fail('CLI_USAGE', 'give exactly one of --prompt TEXT and --input-ids 1,2,3', { hint: USAGE });
     if (values.format !== 'text' && values.format !== 'json') fail('CLI_USAGE', '--format must be text or json', { found: String(values.format) });
-    const template = values.template as PromptTemplateName;
-    if (!PROMPT_TEMPLATES.includes(template)) fail('CLI_USAGE', `--template must be one of ${PROMPT_TEMPLATES.join(', ')}`, { found: String(values.template) });
+    const formats = new Map<string, DatasetFormat>(catalogOf(io).plugins.flatMap((p) => p.recipe?.datasetFormats ?? []).map((f) => [f.name, f as DatasetFormat]));
+    const template = String(values.template);
+    if (!promptTemplates(formats).includes(template)) fail('CLI_USAGE', `--template must be one of ${promptTemplates(formats).join(', ')}`, { found: template });
     if (values['do-sample'] && values.greedy) fail('CLI_USAGE', '--do-sample and --greedy exclude each other');
 
     const dir = resolve(io.cwd, values.model);
     const tokenizer: Tokenizer | null = values.prompt !== undefined || hasTokenizerFiles(dir) ? await loadTokenizer(dir) : null;
     let promptIds: number[];
     if (values.prompt !== undefined) {
-      promptIds = encodePrompt(template, renderPrompt(template, values.prompt, tokenizer, values.input ?? ''), tokenizer as Tokenizer);
+      promptIds = encodePrompt(template, renderPrompt(template, values.prompt, tokenizer, values.input ?? '', formats), tokenizer as Tokenizer);
     } else {
       promptIds = parseIdList(values['input-ids'] as string);
     }
@@ -178,4 +170,4 @@ export const command: Command = {
       model.dispose();
     }
   },
-};
+});

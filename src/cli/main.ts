@@ -5,7 +5,8 @@ import { TuneError, diag, formatDiagnostics, isTuneError } from '../diagnostics/
 
 /**
  * Commands load lazily so `tune validate` never pays for TensorFlow.js or the model zoo.
- * Each entry is one file in this folder.
+ * Each entry is one file in this folder. This is the CLI's entry point: it hands the commands the
+ * first-party plugins (plugins/), which nothing else in src/ imports.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.js')).command,
@@ -18,13 +19,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./eval.js')).command,
   run: async () => (await import('./run.js')).command,
   merge: async () => (await import('./merge.js')).command,
+  env: async () => (await import('./env.js')).command,
 };
 
 /** One line per command for `tune --help`, kept here so help does not load every command module. */
 const SUMMARIES: Record<keyof typeof COMMANDS, string> = {
   validate: 'check recipes (schema + semantic rules) with file:line:col diagnostics',
   plan: 'show the compiled plan of a recipe: modules, adapters, parameters, steps, memory',
-  schema: 'print the recipe JSON Schema',
+  schema: 'print the recipe JSON Schema (or write it with a recipe’s own plugins)',
   init: 'write a commented starter recipe',
   tokenize: 'print the token ids and tokens of a text',
   preprocess: 'prepare (and cache) a recipe’s data; --inspect shows trained tokens',
@@ -32,6 +34,7 @@ const SUMMARIES: Record<keyof typeof COMMANDS, string> = {
   eval: 'loss, perplexity or exact match of a model (+ adapter) on a batch or a recipe’s data',
   run: 'train a recipe (full, LoRA, QLoRA); Ctrl-C saves a checkpoint, --resume continues',
   merge: 'merge a LoRA adapter into its base model and write an HF folder',
+  env: 'list the backends this machine can run (and which one `auto` picks)',
 };
 
 function help(): string {
@@ -78,7 +81,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
   try {
     const cmd = await load();
-    return await cmd.run(rest, io);
+    // Loaded like the commands (lazily), so one copy of every module serves both.
+    const plugins = io.plugins ?? (await import('../../plugins/index.js')).builtinPlugins();
+    return await cmd.run(rest, { ...io, plugins });
   } catch (e) {
     return reportError(e, io);
   }

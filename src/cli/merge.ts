@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fail } from '../diagnostics/index.js';
 import { findTokenizerFiles, saveHfFolder } from '../io/hf/index.js';
 import { mergeAdapter } from '../models/adapter-merge.js';
 import { modelCatalog, readModelConfig } from '../models/catalog.js';
 import { normalizeWeightNames, readHfWeights } from '../models/hf-weights.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 
 const USAGE = `usage: tune merge ADAPTER [--base MODEL] --out DIR
 
@@ -24,21 +23,13 @@ function baseFromAdapter(adapterDir: string): string | null {
   return existsSync(join(dir, 'config.json')) ? dir : null;
 }
 
-export const command: Command = {
+/** `tune merge`: fold an adapter into its base model. */
+export const command = defineCommand({
   name: 'merge',
   summary: 'merge a LoRA adapter into its base model and write an HF folder',
   usage: USAGE,
-  async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { base: { type: 'string' }, out: { type: 'string' }, into: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-    } catch (e) {
-      fail('CLI_USAGE', (e as Error).message, { hint: USAGE });
-    }
-    if (parsed.values.help) {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  options: { base: { type: 'string' }, out: { type: 'string' }, into: { type: 'string' } },
+  async run(parsed, io) {
     const [adapterArg, ...extra] = parsed.positionals;
     if (!adapterArg || extra.length) fail('CLI_USAGE', adapterArg ? `unexpected argument \`${extra[0]}\`` : 'tune merge needs an adapter folder', { hint: USAGE });
     const outArg = parsed.values.out ?? parsed.values.into;
@@ -59,4 +50,4 @@ export const command: Command = {
     io.stdout.write(`merged ${changed.length} tensors of ${adapterArg} into ${parsed.values.base ?? base}; wrote ${outArg}${hasTokenizer ? '' : ' (the base has no tokenizer files to copy)'}\n`);
     return 0;
   },
-};
+});

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDiagnostics, isTuneError } from '../diagnostics/index.js';
-import { loadRecipe } from '../recipe/load.js';
-import { looksLikeOverride } from '../recipe/overrides.js';
+import { planRecipe } from '../exec/plan-recipe.js';
 import { formatPlan } from '../plan/format.js';
-import { planRecipe } from '../plan/index.js';
-import { type Command, usageError } from './command.js';
+import { openRecipe } from '../plugin-host/recipe.js';
+import { looksLikeOverride } from '../recipe/overrides.js';
+import { catalogOf, defineCommand, usage } from './command.js';
 
-const USAGE = `usage: tune plan [--format text|json] [--no-data] RECIPE [key.path=value ...] [~key.path ...]
+const USAGE = `usage: tune plan [--format text|json] [--no-data] [--backend NAME] RECIPE [key.path=value ...] [~key.path ...]
 
 Compile a recipe without loading weights or a tensor backend and print what the run would do:
 the module tree with adapter placement, trainable vs total parameters, optimizer groups, step
@@ -22,6 +21,7 @@ or already prepared, prepared as tune run does (the prepared-data cache is writt
 options:
   --format text|json   text (default) or the Plan as JSON on stdout
   --no-data            do not read local datasets (step counts stay unknown)
+  --backend NAME       plan for this backend instead of engine.backend (see \`tune env\`)
   -h, --help           show this help
 
 Exit status: 0 plannable (warnings allowed), 1 the recipe or plan has an error, 2 usage error.
@@ -29,34 +29,21 @@ Exit status: 0 plannable (warnings allowed), 1 the recipe or plan has an error, 
 
 
 /** `tune plan`: the compiled plan of a recipe. */
-export const command: Command = {
+export const command = defineCommand({
   name: 'plan',
   summary: 'show the compiled plan of a recipe: modules, adapters, parameters, steps, memory',
   usage: USAGE,
-  async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { format: { type: 'string', default: 'text' }, 'no-data': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      });
-    } catch (e) {
-      return usageError(io, 'plan', (e as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+  options: { format: { type: 'string', default: 'text' }, 'no-data': { type: 'boolean' }, backend: { type: 'string' } },
+  async run({ values, positionals }, io) {
     const format = values.format;
-    if (format !== 'text' && format !== 'json') return usageError(io, 'plan', `unknown --format \`${String(format)}\` (expected text or json)`);
+    if (format !== 'text' && format !== 'json') throw usage('plan', `unknown --format \`${String(format)}\` (expected text or json)`);
     const files = positionals.filter((a) => !looksLikeOverride(a) || existsSync(resolve(io.cwd, a)));
     const overrides = positionals.filter((a) => !files.includes(a));
-    if (files.length !== 1) return usageError(io, 'plan', files.length === 0 ? 'no recipe file given' : `one recipe at a time (got ${files.length})`);
+    if (files.length !== 1) throw usage('plan', files.length === 0 ? 'no recipe file given' : `one recipe at a time (got ${files.length})`);
     try {
-      const recipe = await loadRecipe(files[0]!, { cwd: io.cwd, overrides });
-      const plan = await planRecipe(recipe, { env: io.env, data: !values['no-data'] });
+      const { recipe, plugins } = await openRecipe(files[0]!, { cwd: io.cwd, overrides, catalog: catalogOf(io) });
+      const engine = plugins.backends.choose(values.backend ?? recipe.engine.backend, io.env);
+      const plan = await planRecipe(recipe, plugins, { env: io.env, engine, ...(values['no-data'] ? { data: false } : {}) });
       io.stdout.write(format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { cwd: io.cwd }));
       if (plan.diagnostics.length) io.stderr.write(formatDiagnostics(plan.diagnostics));
       return plan.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
@@ -66,4 +53,4 @@ export const command: Command = {
       return 1;
     }
   },
-};
+});

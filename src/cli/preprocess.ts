@@ -1,15 +1,9 @@
-import { parseArgs } from 'node:util';
-import { isAbsolute, relative, resolve } from 'node:path';
-import type { Command } from './command.js';
-import { fail } from '../diagnostics/index.js';
-import { loadRecipe } from '../recipe/index.js';
-import { loadTokenizer } from '../tokenizer/index.js';
-import { datasetFormats, recipeDriver } from '../plugin-host/recipe-plugins.js';
-import { dataConfigFromRecipe, recipeLocator, tokenizerFromRecipe } from '../data/from-recipe.js';
+import { isAbsolute, relative } from 'node:path';
 import { renderRow, rowsToJson } from '../data/inspect.js';
-import { prepareData } from '../data/prepare.js';
-import { ioHubDatasetSource } from '../data/sources/hub-io.js';
+import { DataSession } from '../data/session.js';
 import type { DatasetStats } from '../data/stats.js';
+import { openRecipe } from '../plugin-host/recipe.js';
+import { catalogOf, defineCommand, usage } from './command.js';
 
 const USAGE = `usage: tune preprocess RECIPE [--inspect N] [--split train|val] [--format text|json] [--no-cache] [--set key=value ...]
 
@@ -31,53 +25,31 @@ function summary(s: DatasetStats, cwd: string): string {
 }
 
 /** `tune preprocess`: build the prepared-data cache and show what the model will be trained on. */
-export const command: Command = {
+export const command = defineCommand({
   name: 'preprocess',
   summary: 'tokenize the datasets of a recipe (cached) and inspect trained tokens',
   usage: USAGE,
-  async run(argv, io) {
-    let values: { inspect?: string | undefined; split?: string | undefined; format?: string | undefined; 'no-cache'?: boolean | undefined; set?: string[] | undefined; help?: boolean | undefined };
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          inspect: { type: 'string' },
-          split: { type: 'string', default: 'train' },
-          format: { type: 'string', default: 'text' },
-          'no-cache': { type: 'boolean', default: false },
-          set: { type: 'string', multiple: true },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
-    } catch (e) {
-      fail('CLI_USAGE', (e as Error).message, { hint: USAGE });
-    }
-    if (values.help) {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (positionals.length !== 1) fail('CLI_USAGE', 'give exactly one RECIPE file', { hint: USAGE });
-    if (values.format !== 'text' && values.format !== 'json') fail('CLI_USAGE', '--format must be text or json', { found: String(values.format), hint: USAGE });
-    if (values.split !== 'train' && values.split !== 'val') fail('CLI_USAGE', '--split must be train or val', { found: String(values.split), hint: USAGE });
+  options: {
+    inspect: { type: 'string' },
+    split: { type: 'string', default: 'train' },
+    format: { type: 'string', default: 'text' },
+    'no-cache': { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw usage('preprocess', 'give exactly one RECIPE file');
+    if (values.format !== 'text' && values.format !== 'json') throw usage('preprocess', '--format must be text or json', { found: String(values.format) });
+    if (values.split !== 'train' && values.split !== 'val') throw usage('preprocess', '--split must be train or val', { found: String(values.split) });
     let inspect: number | undefined;
     if (values.inspect !== undefined) {
       inspect = Number(values.inspect);
-      if (!Number.isInteger(inspect) || inspect < 0) fail('CLI_USAGE', '--inspect takes a count of rows', { found: values.inspect, hint: USAGE });
+      if (!Number.isInteger(inspect) || inspect < 0) throw usage('preprocess', '--inspect takes a count of rows', { found: values.inspect });
     }
 
-    const recipe = await loadRecipe(positionals[0]!, { cwd: io.cwd, overrides: values.set ?? [] });
-    const formats = await datasetFormats(await recipeDriver(recipe, io.cwd));
-    const { dir, overrides } = await tokenizerFromRecipe(recipe);
-    const tokenizer = await loadTokenizer(resolve(io.cwd, dir), overrides);
-    const prepared = await prepareData({
-      data: dataConfigFromRecipe(recipe, formats),
-      tokenizer,
-      formats,
-      seed: recipe.training.seed,
-      locate: recipeLocator(recipe),
-      hub: ioHubDatasetSource({ ...(recipe.model.offline ? { offline: true } : {}) }),
+    const { recipe, plugins } = await openRecipe(positionals[0]!, { cwd: io.cwd, overrides: values.set ?? [], catalog: catalogOf(io) });
+    const session = (await DataSession.open(recipe, { formats: plugins.formats, env: io.env })) as DataSession;
+    const tokenizer = session.tokenizer;
+    const prepared = await session.prepare({
       cache: !values['no-cache'],
       ...(io.stderr.isTTY ? { onProgress: ({ dataset, done, total }: { dataset: number; done: number; total: number }) => io.stderr.write(`\rdataset ${dataset}: ${done}/${total} rows`) } : {}),
     });
@@ -98,4 +70,4 @@ export const command: Command = {
     }
     return 0;
   },
-};
+});

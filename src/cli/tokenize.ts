@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { fail } from '../diagnostics/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 
@@ -16,31 +15,12 @@ async function readStdin(): Promise<string> {
 }
 
 /** `tune tokenize`: what users reach for when a template or special token looks wrong. */
-export const command: Command = {
+export const command = defineCommand({
   name: 'tokenize',
   summary: 'print the token ids and tokens of a text',
   usage: USAGE,
-  async run(argv, io) {
-    let values: { model?: string | undefined; format?: string | undefined; 'no-special'?: boolean | undefined; help?: boolean | undefined };
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          model: { type: 'string', short: 'm' },
-          format: { type: 'string', default: 'text' },
-          'no-special': { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
-    } catch (e) {
-      fail('CLI_USAGE', (e as Error).message, { hint: USAGE });
-    }
-    if (values.help) {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+  options: { model: { type: 'string', short: 'm' }, format: { type: 'string', default: 'text' }, 'no-special': { type: 'boolean', default: false } },
+  async run({ values, positionals }, io) {
     if (!values.model) fail('CLI_USAGE', '--model DIR is required', { hint: USAGE });
     if (values.format !== 'text' && values.format !== 'json') {
       fail('CLI_USAGE', `--format must be text or json`, { found: String(values.format), hint: USAGE });
@@ -62,4 +42,4 @@ export const command: Command = {
     io.stdout.write(`${lines.join('\n')}${lines.length ? '\n' : ''}${ids.length} tokens: [${ids.join(', ')}]\n`);
     return 0;
   },
-};
+});

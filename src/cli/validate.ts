@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { diag, diagnosticsToJson, formatDiagnostics, type Diagnostic } from '../diagnostics/index.js';
-import { checkRecipeFile } from '../recipe/load.js';
+import { checkRecipe } from '../plugin-host/recipe.js';
 import { looksLikeOverride } from '../recipe/overrides.js';
-import { type Command, usageError } from './command.js';
+import { catalogOf, defineCommand, usage } from './command.js';
 
 const USAGE = `usage: tune validate [--format text|json] FILE|GLOB... [key.path=value ...] [~key.path ...]
 
-Check recipes (YAML, extends, schema, semantic rules) without loading a model.
+Check recipes (YAML, extends, their plugins, schema, semantic rules) without loading a model.
 Reports every problem of every file as FILE:LINE:COL: error CODE message.
 
 options:
@@ -36,41 +35,28 @@ async function expand(patterns: string[], cwd: string): Promise<{ files: string[
 }
 
 /** `tune validate`: check recipes and report all their diagnostics. */
-export const command: Command = {
+export const command = defineCommand({
   name: 'validate',
   summary: 'check recipes against the schema and semantic rules',
   usage: USAGE,
-  async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { format: { type: 'string', default: 'text' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
-      });
-    } catch (e) {
-      return usageError(io, 'validate', (e as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+  options: { format: { type: 'string', default: 'text' }, quiet: { type: 'boolean', short: 'q' } },
+  async run({ values, positionals }, io) {
     const format = values.format;
-    if (format !== 'text' && format !== 'json') return usageError(io, 'validate', `unknown --format \`${String(format)}\` (expected text or json)`);
+    if (format !== 'text' && format !== 'json') throw usage('validate', `unknown --format \`${String(format)}\` (expected text or json)`);
     const overrides: string[] = [];
     const patterns: string[] = [];
     for (const a of positionals) {
       if (looksLikeOverride(a) && !existsSync(resolve(io.cwd, a))) overrides.push(a);
       else patterns.push(a);
     }
-    if (patterns.length === 0) return usageError(io, 'validate', 'no recipe files given');
+    if (patterns.length === 0) throw usage('validate', 'no recipe files given');
     const { files, unmatched } = await expand(patterns, io.cwd);
     const all: Diagnostic[] = unmatched.map((p) => diag('RECIPE_FILE_NOT_FOUND', `no file matches \`${p}\``, { file: p }));
     let invalid = unmatched.length;
     const okFiles: string[] = [];
     for (const f of files) {
-      const { diagnostics } = checkRecipeFile(f, { cwd: io.cwd, overrides });
+      // With its plugins: their keys, options and checks are validated too.
+      const { diagnostics } = await checkRecipe(f, { cwd: io.cwd, overrides, catalog: catalogOf(io) });
       all.push(...diagnostics);
       if (diagnostics.some((d) => d.severity === 'error')) invalid++;
       else okFiles.push(f);
@@ -93,4 +79,4 @@ export const command: Command = {
     }
     return invalid > 0 ? 1 : 0;
   },
-};
+});

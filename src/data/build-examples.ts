@@ -1,4 +1,4 @@
-import { TuneError, diag } from '../diagnostics/index.js';
+import { type CoreCode, TuneError, diag } from '../diagnostics/index.js';
 import type { RecipePosition, TruncationPolicy, BadRowPolicy } from './config.js';
 import { type DatasetFormat, type Example, type FormatContext, IGNORE_INDEX, type RowProblem, type RowRef, isRowError } from './format.js';
 import { rowDiagnostic } from './row-diagnostic.js';
@@ -40,7 +40,7 @@ export function buildExamples(rows: readonly SourceRow[], format: DatasetFormat,
   stats.rows = rows.length;
   const examples: Example[] = [];
   const refs: RowRef[] = [];
-  const bad = (ref: RowRef, p: RowProblem, code?: string, hint?: string): void => {
+  const bad = (ref: RowRef, p: RowProblem, code?: CoreCode, hint?: string): void => {
     if (opts.onBadRow === 'error') throw new TuneError(rowDiagnostic(ref, p, code, hint));
     stats.skipped++;
     if (stats.skippedSamples.length < MAX_SAMPLES) stats.skippedSamples.push(`${ref.file}:${ref.row}: ${p.field === '(row)' ? '' : `${p.field} `}${p.message}`);

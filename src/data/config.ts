@@ -1,19 +1,19 @@
 /**
- * The recipe's `tokenizer` and `data` sections as the data pipeline reads them, key for key as in
- * RECIPE-KEYS.md (snake_case), after defaults and path resolution. `src/recipe/` produces these.
+ * The recipe's `tokenizer` and `data` sections as the data pipeline reads them, key for key
+ * (snake_case), after defaults and path resolution. `src/recipe/` produces these; their types and
+ * defaults come from the schema.
  */
 import type { DiagnosticInit } from '../diagnostics/index.js';
-
-/** Alpaca prompt templates (`{field}` placeholders). */
-export interface AlpacaTemplate {
-  prompt_input: string;
-  prompt_no_input: string;
-}
+import { DATA } from '../recipe/core-schema/data.js';
+import type { RecipeSections } from '../recipe/sections.generated.js';
 
 export type BadRowPolicy = 'error' | 'skip';
 export type TruncationPolicy = 'truncate' | 'drop' | 'error';
 
-/** One entry of `data.datasets`. Format-specific keys are optional; a format rejects keys it does not own. */
+/**
+ * One entry of `data.datasets`: the common keys, and the keys its format owns (the format reads
+ * them with its own types; the schema gave them their defaults).
+ */
 export interface DatasetConfig {
   /** Local file / folder / glob (resolved against the recipe folder), or a Hub dataset id `org/name`. */
   path: string;
@@ -26,26 +26,13 @@ export interface DatasetConfig {
   train_on_inputs?: boolean;
   /** Default: `data.on_bad_row`. */
   on_bad_row?: BadRowPolicy;
-  template?: Partial<AlpacaTemplate>;
-  fields?: { instruction?: string; input?: string; output?: string };
-  text_field?: string;
-  messages_field?: string;
-  roles?: Record<string, string>;
-  segments_field?: string;
-  options?: Record<string, unknown>;
+  /** The format's own keys. */
+  [key: string]: unknown;
 }
 
-/** `data`. */
-export interface DataConfig {
+/** `data`: the recipe's section after defaults, with datasets as the pipeline reads them. */
+export interface DataConfig extends Omit<RecipeSections['data'], 'datasets'> {
   datasets: DatasetConfig[];
-  sequence_len: number;
-  truncation: TruncationPolicy;
-  train_on_inputs: boolean;
-  packing: boolean;
-  val_set_size: number;
-  shuffle: boolean;
-  on_bad_row: BadRowPolicy;
-  cache_dir: string;
 }
 
 /** `tokenizer`. */
@@ -59,17 +46,12 @@ export interface TokenizerConfig {
   chat_template?: string | { kind: 'inline'; text: string } | { kind: 'file'; path: string } | null;
 }
 
-/** Defaults of `data` (RECIPE-KEYS.md), for callers that build a config by hand. */
-export const DATA_DEFAULTS: Omit<DataConfig, 'datasets'> = {
-  sequence_len: 512,
-  truncation: 'truncate',
-  train_on_inputs: false,
-  packing: false,
-  val_set_size: 0,
-  shuffle: true,
-  on_bad_row: 'error',
-  cache_dir: '.tunekit-cache',
-};
+/** Defaults of `data` — read from the schema, where they are defined — for callers that build a config by hand. */
+export const DATA_DEFAULTS: Omit<DataConfig, 'datasets'> = Object.fromEntries(
+  Object.entries(DATA['properties'] as Record<string, { default?: unknown }>)
+    .filter(([k, v]) => k !== 'datasets' && 'default' in v)
+    .map(([k, v]) => [k, v.default]),
+) as Omit<DataConfig, 'datasets'>;
 
 /** A source position in the recipe (file, line/col, and the source text for a code frame). */
 export type RecipePosition = Pick<DiagnosticInit, 'file' | 'line' | 'col' | 'endLine' | 'endCol' | 'source'>;

@@ -1,3 +1,4 @@
+import type { FormatSpec } from '../recipe/contributions.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { DatasetConfig } from './config.js';
 
@@ -48,15 +49,14 @@ export interface FormatContext {
 
 /**
  * A dataset format: how rows of one shape become token ids and labels. Format objects are pure data +
- * functions (no plugin plumbing); the plugin layer wraps them for the dataset-format hook.
+ * functions; a plugin registers them (`recipe.datasetFormats`). Their `keys` (from FormatSpec) are
+ * the dataset keys the format owns beyond the common ones (path, format, name, split, revision,
+ * weight, train_on_inputs, on_bad_row), each with its JSON Schema: the recipe schema is built from them.
  *
  * @example
  * const example = alpaca.toExample({ instruction: 'Add', input: '2+2', output: '4' }, ctx);
  */
-export interface DatasetFormat {
-  readonly name: string;
-  /** Dataset keys this format owns (beyond path, format, name, split, revision, weight, train_on_inputs, on_bad_row). */
-  readonly keys: readonly string[];
+export interface DatasetFormat extends FormatSpec {
   /** True when the format cuts examples to `sequence_len` itself (the pipeline then does not truncate). */
   readonly fixedLength?: boolean;
   /** Check the dataset's options once, before any row (template placeholders, field mappings). */
@@ -69,6 +69,11 @@ export interface DatasetFormat {
   toExample(row: Row, ctx: FormatContext): Example | null;
   /** A whole-dataset step after all rows (completion: concatenate and cut into blocks). */
   finalize?(examples: Example[], ctx: FormatContext): Example[];
+  /**
+   * The prompt text a model trained on this format sees before its answer, from named values
+   * (alpaca: `instruction`, `input`); `tune generate --template <format>` renders prompts with it.
+   */
+  prompt?(values: Readonly<Record<string, string>>): string;
 }
 
 /**

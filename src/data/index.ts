@@ -1,4 +1,4 @@
-export type { AlpacaTemplate, BadRowPolicy, DataConfig, DatasetConfig, RecipeLocator, RecipePosition, TokenizerConfig, TruncationPolicy } from './config.js';
+export type { BadRowPolicy, DataConfig, DatasetConfig, RecipeLocator, RecipePosition, TokenizerConfig, TruncationPolicy } from './config.js';
 export { DATA_DEFAULTS } from './config.js';
 export { COMMON_DATASET_KEYS, RowError, isRowError } from './format.js';
 export type { ConfigProblem, DatasetFormat, Example, FormatContext, Row, RowProblem, RowRef } from './format.js';
@@ -9,7 +9,8 @@ export { packExamples, asRow, type TrainRow } from './pack.js';
 export { splitAndMix, valCount } from './mix-split.js';
 export { seededRandom, permutation } from './shuffle.js';
 export { renderRow, rowsToJson } from './inspect.js';
-export { builtinFormats } from './builtin-formats.js';
+export { DataSession, type DataSessionOptions, type PrepareRequest } from './session.js';
+export { dataConfigFromRecipe, recipeLocator } from './from-recipe.js';
 export { parsePromptTemplate, fillPromptTemplate } from './prompt-template.js';
 export type { DatasetStats } from './stats.js';
 export type { HubDatasetSource, HubSplitRequest } from './sources/hub.js';

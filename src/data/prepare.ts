@@ -63,8 +63,9 @@ export function checkDatasets(data: DataConfig, formats: FormatRegistry, locate?
     }
     out.push(format);
     for (const [k, v] of Object.entries(ds)) {
-      if (v === undefined || COMMON_DATASET_KEYS.includes(k) || format.keys.includes(k)) continue;
-      problems.push(diag('DATA_BAD_OPTION', `\`${k}\` does not apply to format \`${format.name}\``, { ...at(locate, `${base}/${k}`), path: `${base}/${k}`, expected: format.keys.length ? format.keys.join(', ') : 'no format-specific keys', found: k, hint: `remove \`${k}\` or change the format` }));
+      const owned = Object.keys(format.keys ?? {});
+      if (v === undefined || COMMON_DATASET_KEYS.includes(k) || owned.includes(k)) continue;
+      problems.push(diag('DATA_BAD_OPTION', `\`${k}\` does not apply to format \`${format.name}\``, { ...at(locate, `${base}/${k}`), path: `${base}/${k}`, expected: owned.length ? owned.join(', ') : 'no format-specific keys', found: k, hint: `remove \`${k}\` or change the format` }));
     }
     for (const p of format.checkConfig?.(ds) ?? []) {
       const ptr = `${base}/${p.key}`;

@@ -1,4 +1,4 @@
-import { type Diagnostic, diag } from '../diagnostics/index.js';
+import { type CoreCode, type Diagnostic, diag } from '../diagnostics/index.js';
 import type { RowProblem, RowRef } from './format.js';
 
 /** `messages[2].role` → `/messages/2/role`. */
@@ -8,7 +8,7 @@ export function fieldPointer(field: string): string {
 }
 
 /** The diagnostic for a bad row: file, line where known, row number and field. */
-export function rowDiagnostic(ref: RowRef, p: RowProblem, code = 'DATA_BAD_ROW', hint?: string): Diagnostic {
+export function rowDiagnostic(ref: RowRef, p: RowProblem, code: CoreCode = 'DATA_BAD_ROW', hint?: string): Diagnostic {
   const what = p.field === '(row)' ? `row ${ref.row} ${p.message}` : `row ${ref.row}: field \`${p.field}\` ${p.message}`;
   return diag(code, what, {
     file: ref.file,

@@ -6,6 +6,8 @@
  * @example
  * throw new TuneError(diag('RECIPE_UNKNOWN_KEY', 'unknown key `lr`', { file, line: 3, col: 3, hint: 'did you mean `learning_rate`?' }));
  */
+import { type CodeCatalog, type CoreCode, registerCodes } from './codes/index.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
@@ -32,8 +34,12 @@ export interface Diagnostic {
 
 export type DiagnosticInit = Partial<Omit<Diagnostic, 'code' | 'message'>>;
 
-/** Build a diagnostic (severity `error` unless given). */
-export function diag(code: string, message: string, init: DiagnosticInit = {}): Diagnostic {
+/** Build a diagnostic (severity `error` unless given). Only catalogued codes compile. */
+export function diag(code: CoreCode, message: string, init: DiagnosticInit = {}): Diagnostic {
+  return makeDiag(code, message, init);
+}
+
+function makeDiag(code: string, message: string, init: DiagnosticInit): Diagnostic {
   const d: Diagnostic = { code, severity: init.severity ?? 'error', message };
   for (const [k, v] of Object.entries(init)) {
     if (v !== undefined) (d as unknown as Record<string, unknown>)[k] = v;
@@ -59,8 +65,38 @@ export class TuneError extends Error {
 }
 
 /** Shorthand: throw a TuneError with one diagnostic. */
-export function fail(code: string, message: string, init: DiagnosticInit = {}): never {
+export function fail(code: CoreCode, message: string, init: DiagnosticInit = {}): never {
   throw new TuneError(diag(code, message, init));
+}
+
+/** A plugin's catalogue with `diag` and `error` that accept its codes and the core's. */
+export interface Codes<K extends string> {
+  readonly catalog: Readonly<Record<K, { summary: string }>>;
+  diag(code: K | CoreCode, message: string, init?: DiagnosticInit): Diagnostic;
+  /** The TuneError to throw: `throw codes.error('X', …)`. */
+  error(code: K | CoreCode, message: string, init?: DiagnosticInit): TuneError;
+}
+
+/**
+ * Declare a plugin's diagnostic codes. Pass `catalog` as the plugin's `codes` (the loader registers
+ * them, so `isKnownCode` and the CLI know them); use the returned `diag` / `fail`, which are typed
+ * against these codes and the core's.
+ *
+ * @example
+ * const codes = defineCodes({ BITFIT_NO_BIAS: { summary: 'the model has no bias to train' } });
+ * throw codes.error('BITFIT_NO_BIAS', 'this llama model has no biases');
+ */
+export function defineCodes<const C extends CodeCatalog>(catalog: C): Codes<keyof C & string> {
+  return {
+    catalog,
+    diag: (code, message, init = {}) => makeDiag(code, message, init),
+    error: (code, message, init = {}) => new TuneError(makeDiag(code, message, init)),
+  };
+}
+
+/** Register a plugin's catalogue (what the plugin loader calls). */
+export function registerPluginCodes(plugin: string, catalog: CodeCatalog): void {
+  registerCodes(plugin, catalog);
 }
 
 /**

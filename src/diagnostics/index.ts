@@ -1,3 +1,3 @@
 export * from './diagnostic.js';
 export * from './format.js';
-export { CODES, isKnownCode, type CodeInfo } from './codes/index.js';
+export { CODES, allCodes, isKnownCode, type CodeCatalog, type CodeInfo, type CoreCode } from './codes/index.js';

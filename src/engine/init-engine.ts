@@ -10,19 +10,22 @@ import { fail } from '../diagnostics/index.js';
 import { installFrugalGradients } from './frugal-gradients.js';
 import { registerEngineGradients } from './gradients/registry.js';
 import { registerEngineKernels } from './kernels/registry.js';
+import { TENSORFLOW_PACKAGES } from './backends.js';
 import { activateWasm } from './wasm/load.js';
 import { activateNative } from './native/backend.js';
+import type { EngineInfo as RegistryEngineInfo } from './registry.js';
 
+export { TENSORFLOW_PACKAGES };
+
+/** The TensorFlow.js backends this module activates (the registry's in-process backends). */
 export type BackendName = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 export type ActiveBackend = Exclude<BackendName, 'auto'>;
 
 /** What {@link initEngine} chose. */
-export interface EngineInfo {
+export interface EngineInfo extends RegistryEngineInfo {
   backend: ActiveBackend;
-  /** Why this backend (what was tried before it, and why that failed). */
-  reason: string;
-  /** One line for the CLI / run log, e.g. `engine: wasm (XNNPACK, SIMD, 1 thread) — auto: …`. */
-  message: string;
+  /** What runs, e.g. `wasm (XNNPACK, SIMD, 1 thread)`. */
+  detail: string;
 }
 
 /** Options for {@link initEngine}; tests inject the optional-package importer. */
@@ -32,9 +35,6 @@ export interface EngineOptions {
   /** Threads the recipe asked for (`engine.threads`); the message says what the backend runs. */
   threads?: number | null;
 }
-
-/** The optional native packages, in order of preference. */
-export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
 const chosen = new Map<BackendName, EngineInfo>();
@@ -80,61 +80,78 @@ async function prepare(): Promise<void> {
   registerEngineKernels();
 }
 
-async function select(requested: BackendName, options: EngineOptions): Promise<EngineInfo> {
-  const importer = options.importOptional ?? ((s: string) => import(s));
-  const tried: string[] = [];
-  if (requested === 'tensorflow' || requested === 'auto') {
-    const r = await tryTensorflow(importer);
-    if ('pkg' in r) {
-      const reason = requested === 'auto' ? `auto: ${r.pkg} is installed` : `requested (${r.pkg})`;
-      return { backend: 'tensorflow', reason, message: `engine: tensorflow via ${r.pkg} — ${reason}` };
-    }
-    if (requested === 'tensorflow') {
+type Attempt = { what: string; via?: string } | { why: string };
+
+/** One TensorFlow.js backend: try to activate it, or say why it cannot run. */
+interface Activator {
+  name: ActiveBackend;
+  attempt(options: EngineOptions): Promise<Attempt>;
+  /** The diagnostic when it was asked for by name and cannot run. */
+  unavailable(why: string): never;
+}
+
+const ACTIVATORS: readonly Activator[] = [
+  {
+    name: 'tensorflow',
+    async attempt(o) {
+      const r = await tryTensorflow(o.importOptional ?? ((s: string) => import(s)));
+      return 'pkg' in r ? { what: `tensorflow via ${r.pkg}`, via: r.pkg } : { why: r.why.join('; ') };
+    },
+    unavailable: (why) =>
       fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `tensorflow` was requested but TensorFlow’s native library is not available', {
         expected: `one of ${TENSORFLOW_PACKAGES.join(', ')} installed and loadable`,
-        found: r.why.join('; '),
+        found: why,
         hint: 'install @tensorflow/tfjs-node (or -node-gpu with CUDA 11.2/cuDNN 8.1); its install downloads libtensorflow and 4.22’s addon needs Node < 20.3. Or use `--backend wasm` / `--backend cpu`.',
-      });
-    }
-    tried.push(...r.why);
-  }
-  if (requested === 'native' || requested === 'auto') {
-    const r = await activateNative(options.threads);
-    if ('what' in r) {
-      const reason = requested === 'auto' ? `auto: ${tried.length ? tried.join('; ') : 'preferred'}` : 'requested';
-      return { backend: 'native', reason, message: `engine: ${r.what} — ${reason}` };
-    }
-    if (requested === 'native') {
+      }),
+  },
+  {
+    name: 'native',
+    attempt: (o) => activateNative(o.threads),
+    unavailable: (why) =>
       fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `native` was requested but the native addon is not available', {
         expected: 'native/build/Release/tunekit_native.node built at install (C compiler + OpenBLAS)',
-        found: r.why,
+        found: why,
         hint: 'apt-get install -y libopenblas-dev build-essential, then `npm run build:native`; or use `--backend wasm`',
-      });
+      }),
+  },
+  {
+    name: 'wasm',
+    async attempt(o) {
+      try {
+        const { details } = await activateWasm();
+        let what = `wasm (XNNPACK, ${details.simd ? 'SIMD' : 'no SIMD'}, ${details.threads} thread${details.threads === 1 ? '' : 's'})`;
+        if (o.threads != null && o.threads !== details.threads) what += ` [${o.threads} threads requested; tfjs' wasm build runs single-threaded in Node]`;
+        return { what };
+      } catch (e) {
+        return { why: `wasm failed to initialise (${String((e as Error).message ?? e)})` };
+      }
+    },
+    unavailable: (why) => fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `wasm` was requested but failed to initialise', { found: why, hint: 'reinstall @tensorflow/tfjs-backend-wasm, or use `--backend cpu`' }),
+  },
+  {
+    name: 'cpu',
+    async attempt() {
+      await activateCpu();
+      return { what: 'cpu (pure JavaScript, slow)' };
+    },
+    unavailable: (why) => fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `cpu` failed to initialise', { found: why }),
+  },
+];
+
+/** `requested` by name, or the first of tensorflow → native → wasm → cpu that activates (`auto`). */
+async function select(requested: BackendName, options: EngineOptions): Promise<EngineInfo> {
+  const tried: string[] = [];
+  for (const a of ACTIVATORS) {
+    if (requested !== 'auto' && requested !== a.name) continue;
+    const r = await a.attempt(options);
+    if ('what' in r) {
+      const reason = requested !== 'auto' ? 'requested' : r.via ? `auto: ${r.via} is installed` : `auto: ${tried.length ? tried.join('; ') : 'preferred'}`;
+      return { backend: a.name, detail: r.what, reason, message: `engine: ${r.what} — ${reason}` };
     }
+    if (requested !== 'auto') a.unavailable(r.why);
     tried.push(r.why);
   }
-  if (requested === 'wasm' || requested === 'auto') {
-    try {
-      const { details } = await activateWasm();
-      let what = `wasm (XNNPACK, ${details.simd ? 'SIMD' : 'no SIMD'}, ${details.threads} thread${details.threads === 1 ? '' : 's'})`;
-      if (options.threads != null && options.threads !== details.threads) {
-        what += ` [${options.threads} threads requested; tfjs' wasm build runs single-threaded in Node]`;
-      }
-      const reason = requested === 'auto' ? `auto: ${tried.join('; ')}` : 'requested';
-      return { backend: 'wasm', reason, message: `engine: ${what} — ${reason}` };
-    } catch (e) {
-      if (requested === 'wasm') {
-        fail('ENGINE_BACKEND_UNAVAILABLE', 'backend `wasm` was requested but failed to initialise', {
-          found: String((e as Error).message ?? e),
-          hint: 'reinstall @tensorflow/tfjs-backend-wasm, or use `--backend cpu`',
-        });
-      }
-      tried.push(`wasm failed to initialise (${String((e as Error).message ?? e)})`);
-    }
-  }
-  await activateCpu();
-  const reason = requested === 'auto' ? `auto: ${tried.join('; ')}` : 'requested';
-  return { backend: 'cpu', reason, message: `engine: cpu (pure JavaScript, slow) — ${reason}` };
+  throw new Error('internal: the cpu backend always activates');
 }
 
 /**

@@ -1,34 +1,33 @@
 /**
- * Turning a user's prompt into token ids for `tune generate`: raw text, the Stanford Alpaca prompt
- * (as the alpaca dataset format trains it), or the tokenizer's chat template.
+ * Turning a user's prompt into token ids for `tune generate`: raw text (`none`), the tokenizer's
+ * chat template (`chat`), or the prompt of a dataset format that renders one (`alpaca`: the Stanford
+ * Alpaca prompt, exactly as that format trains it).
  */
+import type { DatasetFormat } from '../data/format.js';
 import { fail } from '../diagnostics/index.js';
-import { ALPACA_TEMPLATE } from '../../plugins/alpaca/index.js';
 import type { Tokenizer } from '../tokenizer/index.js';
 
-export const PROMPT_TEMPLATES = ['none', 'alpaca', 'chat'] as const;
-export type PromptTemplateName = (typeof PROMPT_TEMPLATES)[number];
+/** The templates `--template` takes: `none`, `chat`, and every format that renders prompts. */
+export function promptTemplates(formats: ReadonlyMap<string, DatasetFormat>): string[] {
+  return ['none', 'chat', ...[...formats.values()].filter((f) => f.prompt).map((f) => f.name)];
+}
 
-/** The text the model sees for `prompt` under a template (`input` is Alpaca's optional input). */
-export function renderPrompt(template: PromptTemplateName, prompt: string, tokenizer: Tokenizer | null, input = ''): string {
-  switch (template) {
-    case 'none':
-      return prompt;
-    case 'alpaca': {
-      const t = input === '' ? ALPACA_TEMPLATE.prompt_no_input : ALPACA_TEMPLATE.prompt_input;
-      // One pass, so an instruction that itself contains "{input}" is not substituted again.
-      return t.replace(/\{(instruction|input)\}/g, (_, k: string) => (k === 'instruction' ? prompt : input));
-    }
-    case 'chat':
-      if (!tokenizer) fail('GENERATE_OPTION_INVALID', '--template chat needs the model folder’s tokenizer');
-      return tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true });
+/** The text the model sees for `prompt` under a template (`input`: the format's optional input field). */
+export function renderPrompt(template: string, prompt: string, tokenizer: Tokenizer | null, input: string, formats: ReadonlyMap<string, DatasetFormat>): string {
+  if (template === 'none') return prompt;
+  if (template === 'chat') {
+    if (!tokenizer) fail('GENERATE_OPTION_INVALID', '--template chat needs the model folder’s tokenizer');
+    return tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true });
   }
+  const format = formats.get(template);
+  if (!format?.prompt) fail('CLI_USAGE', `--template must be one of ${promptTemplates(formats).join(', ')}`, { found: template });
+  return format.prompt({ instruction: prompt, input });
 }
 
 /**
  * Token ids of a rendered prompt. Chat templates already contain their special tokens, so BOS is
- * only added for raw and Alpaca prompts (as the training data was tokenized).
+ * only added for raw and format prompts (as the training data was tokenized).
  */
-export function encodePrompt(template: PromptTemplateName, text: string, tokenizer: Tokenizer): number[] {
+export function encodePrompt(template: string, text: string, tokenizer: Tokenizer): number[] {
   return tokenizer.encode(text, { addSpecialTokens: template !== 'chat' });
 }

@@ -6,7 +6,7 @@ export type { ForwardContext } from './forward-context.js';
 export { LinearSlot, DenseLinear, denseApply, type LinearImpl, type LinearShape } from './layers/linear.js';
 export { Parameter } from './layers/parameter.js';
 export { KVCache } from './layers/kv-cache.js';
-export { causalLmLoss, causalLmLossFromHidden, evaluateLoss, lossTargets, tokenLossGrid, IGNORE_INDEX, type EvalBatch, type LossResult, type LossOptions, type LossSummary } from './loss.js';
+export { causalLmLoss, causalLmLossFromHidden, evaluateLoss, lossTargets, tokenLossGrid, type EvalBatch, type LossResult, type LossOptions, type LossSummary } from './loss.js';
 export { loadModel, loadModelWithInfo, randomModel, type LoadOptions } from './load.js';
 export { buildModel, MODEL_REGISTRY } from './registry.js';
 export { randomWeights } from './init.js';

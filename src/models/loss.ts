@@ -9,9 +9,10 @@
  */
 import { tf, tokenCrossEntropy } from '../engine/index.js';
 import { fail } from '../diagnostics/index.js';
+import { IGNORE_INDEX } from '../data/format.js';
 import type { CausalLM } from './causal-lm.js';
 
-export const IGNORE_INDEX = -100;
+export { IGNORE_INDEX };
 
 export interface LossOptions {
   /** Divide the summed loss by this instead of the batch's own token count (HF `num_items_in_batch`). */

@@ -32,22 +32,10 @@ function kindLabel(m: PlannedModule): string {
   }
 }
 
-function placementLabel(m: PlannedModule, plan: Plan): string {
-  const r = plan.method.lora?.r ?? 0;
-  switch (m.placement) {
-    case 'lora':
-      return `lora r=${r}`;
-    case 'nf4+lora':
-      return `${plan.method.quantization?.type ?? 'nf4'}+lora r=${r}`;
-    case 'nf4':
-      return plan.method.quantization?.type ?? 'nf4';
-    case 'tied':
-      return `tied → ${m.tiedTo ?? '?'}`;
-    case 'partial':
-      return `partial (${short(m.trainableParams)} trainable)`;
-    default:
-      return m.placement;
-  }
+function placementLabel(m: PlannedModule): string {
+  if (m.placement === 'tied') return `tied → ${m.tiedTo ?? '?'}`;
+  if (m.placement === 'partial') return `partial (${short(m.trainableParams)} trainable)`;
+  return m.label || m.placement;
 }
 
 /** `{0..3,5,7..9}` for a sorted index list. */
@@ -68,7 +56,7 @@ export function moduleRows(plan: Plan): string[][] {
   for (const m of plan.modules) {
     const match = /^(.*?\.)(\d+)(\..*)$/.exec(m.path);
     const template = match ? `${match[1]}#${match[3]}` : m.path;
-    const label = placementLabel(m, plan);
+    const label = placementLabel(m);
     const key = `${template}|${kindLabel(m)}|${label}`;
     const g = groups.get(key);
     if (g) g.idx.push(Number(match?.[2]));
@@ -76,7 +64,7 @@ export function moduleRows(plan: Plan): string[][] {
   }
   return [...groups.values()].map(({ template, idx, m, label }) => {
     const path = idx.length ? template.replace('#', ranges(idx)) : template;
-    const params = m.params ? short(m.params) + (m.loraParams ? ` +${short(m.loraParams)}` : '') : '-';
+    const params = m.params ? short(m.params) + (m.addedParams ? ` +${short(m.addedParams)}` : '') : '-';
     return [path, kindLabel(m), label, params, idx.length > 1 ? `×${idx.length}` : ''];
   });
 }
@@ -97,13 +85,8 @@ export function formatPlan(plan: Plan, opts: { cwd?: string } = {}): string {
   out.push(`plan ${plan.recipe.file ? show(plan.recipe.file) : '(recipe object)'}${plan.recipe.description ? ` — ${plan.recipe.description}` : ''}`, '');
   out.push(`model     ${plan.model.base ? show(plan.model.base) : 'random init'} (${plan.model.modelType}; config: ${plan.model.config.kind}${plan.model.config.kind === 'built-in' ? '' : ` ${show(plan.model.config.where)}`})`);
   out.push(`          ${d.layers} layers, hidden ${d.hidden}, ${d.heads} heads (${d.kvHeads} kv × ${d.headDim}), MLP ${d.intermediate}, vocab ${d.vocab}`);
-  const lora = plan.method.lora;
-  const q = plan.method.quantization;
-  let method: string = plan.method.kind;
-  if (q) method += `: ${q.type}${q.doubleQuant ? ' + double quant' : ''}, blocksize ${q.blocksize} (${q.bytesPerParam.toFixed(4)} byte/param)`;
-  if (lora) method += `${q ? ';' : ':'} LoRA r=${lora.r} alpha=${lora.alpha} (scale ${+lora.scaling.toFixed(4)}${lora.rslora ? ', rsLoRA' : ''}) dropout ${lora.dropout} bias ${lora.bias} on ${lora.targets} modules ${JSON.stringify(lora.targetSpec)}`;
-  if (plan.method.freeze.length) method += ` (freeze ${JSON.stringify(plan.method.freeze)})`;
-  out.push(`method    ${method}`, '', 'modules');
+  const summary = plan.method.summary.length ? `: ${plan.method.summary.join('; ')}` : '';
+  out.push(`method    ${plan.method.kind}${summary}`, '', 'modules');
   out.push(...table(moduleRows(plan)), '');
   out.push('parameters');
   out.push(

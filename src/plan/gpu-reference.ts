@@ -43,24 +43,7 @@ const GiB = 2 ** 30;
 
 /** The plan's run on `gpus` GPUs of `bytesPerGpu` each (default 2 × 24 GB, the MPT-30B QLoRA run). */
 export function gpuReferenceBudget(plan: Plan, gpus = 2, bytesPerGpu = 24e9): GpuReference {
-  const lora = plan.method.lora;
-  const targets = plan.modules.filter((m) => m.loraParams > 0);
-  const q = plan.method.quantization;
-  const budget = estimateTrainingMemory({
-    dims: plan.model.dims,
-    params: { total: plan.parameters.total, trainable: plan.parameters.trainable, quantized: plan.parameters.quantized, trainableInLargeTensors: plan.parameters.trainable },
-    optimizer: { name: plan.optimizer.name },
-    microBatchSize: plan.steps.microBatchSize,
-    sequenceLen: plan.steps.sequenceLen,
-    gradientCheckpointing: plan.memory.gradientCheckpointing,
-    ...(q ? { quant: { blocksize: q.blocksize, doubleQuant: q.doubleQuant } } : {}),
-    ...(lora && targets.length
-      ? { lora: { rankPerLayer: (lora.r * targets.length) / plan.model.dims.layers, droppedInputPerLayer: lora.dropout > 0 ? targets.reduce((n, m) => n + m.inFeatures, 0) / plan.model.dims.layers : 0 } }
-      : {}),
-    backend: 'tensorflow',
-    dtypeBytes: { weights: 2, activations: 2 },
-    engineCopies: false,
-  });
+  const budget = estimateTrainingMemory({ ...plan.memory.inputs, dtypeBytes: { weights: 2, activations: 2 }, engineCopies: null });
   const usablePerGpu = bytesPerGpu - GiB;
   return {
     budget,

@@ -43,16 +43,22 @@ async function cachedHubConfig(repo: string, revision: string, env: NodeJS.Proce
 }
 
 /**
- * Find and parse the model config of a recipe without weights or network.
+ * Find and parse the model config of a recipe without weights or network — or, with `modelDir`, from
+ * the folder a run already resolved (a local folder or a downloaded Hub snapshot).
  * Fails with PLAN_CONFIG_UNAVAILABLE (at `model.base`) when a Hub model is neither cached nor built in.
  */
-export async function resolvePlanConfig(recipe: ResolvedRecipe, env: NodeJS.ProcessEnv = process.env): Promise<PlanModelConfig> {
+export async function resolvePlanConfig(recipe: ResolvedRecipe, env: NodeJS.ProcessEnv = process.env, modelDir?: string | null): Promise<PlanModelConfig> {
   const m = recipe.model;
   let raw: Record<string, unknown> = {};
   let source: PlanConfigSource = { kind: 'recipe', where: 'model.config' };
   let unverified: string[] = [];
   let file = 'model.config';
-  if (m.base !== null && m.base_kind === 'local') {
+  if (modelDir) {
+    file = join(modelDir, 'config.json');
+    if (!existsSync(file)) fail('MODEL_CONFIG_MISSING', `no config.json in ${modelDir}`, { ...locateInRecipe(recipe, '/model/base', 'value'), expected: 'a Hugging Face model folder with config.json' });
+    raw = readJsonObject(file);
+    source = { kind: m.base_kind === 'hub' ? 'hub-cache' : 'local', where: file };
+  } else if (m.base !== null && m.base_kind === 'local') {
     file = join(m.base, 'config.json');
     if (!existsSync(file)) {
       fail('MODEL_CONFIG_MISSING', `no config.json in ${m.base}`, { ...locateInRecipe(recipe, '/model/base', 'value'), expected: 'a Hugging Face model folder with config.json', hint: 'point model.base at a model folder or a Hub id' });

@@ -1,6 +1,7 @@
 /**
- * The plan's notes: facts a user of Axolotl / PEFT would otherwise assume differently on this
- * engine (16-bit dtypes, paged optimizers, checkpointing), each one line.
+ * The core's plan notes: facts a user of Axolotl / PEFT would otherwise assume differently on this
+ * engine (16-bit dtypes, checkpointing, unknown step counts), each one line. Plugins add their own
+ * (8-bit optimizers, 4-bit storage) while planning.
  */
 import type { ResolvedRecipe } from '../recipe/resolved.js';
 import { formatBytes } from './memory.js';
@@ -14,16 +15,7 @@ export function planNotes(recipe: ResolvedRecipe, plan: Plan): string[] {
     notes.push(`config: built-in copy of ${plan.model.base ?? '?'}'s config.json (${plan.model.config.where}); a cached or local config.json would win`);
   }
   if (plan.model.unverified.length) notes.push(`config: ${plan.model.unverified.join(', ')} not verified against the published file — parameter counts may differ slightly`);
-  if (recipe.optimizer.name === 'paged_adamw_8bit') {
-    notes.push('paged_adamw_8bit: paging moves optimizer states between GPU and CPU memory; on these CPU engines it has no meaning — same algorithm as adamw_8bit');
-  }
-  if (recipe.optimizer.name === 'adamw_8bit' || recipe.optimizer.name === 'paged_adamw_8bit') {
-    notes.push('8-bit AdamW: states are uint8 codes + float32 absmax per 256 on the host; tensors under 4096 elements keep float32 state');
-  }
-  const q = recipe.method.quantization;
-  if (q && q.compute_dtype !== 'float32') notes.push(`quantization.compute_dtype ${q.compute_dtype}: computed in float32 (TensorFlow.js has no 16-bit floats)`);
   if (recipe.model.dtype !== 'float32') notes.push(`model.dtype ${recipe.model.dtype}: weights are held and trained in float32 on this engine`);
-  if (q) notes.push(`${q.type} weights stay packed on the host (${plan.method.quantization?.bytesPerParam.toFixed(4)} byte/param) and expand to float32 one projection at a time`);
   const other = recipe.training.gradient_checkpointing ? m.activationsFull : m.activationsCheckpointed;
   notes.push(
     recipe.training.gradient_checkpointing

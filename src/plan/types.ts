@@ -3,10 +3,10 @@
  * (JSON-serializable; `tune plan --format json` prints it as is).
  */
 import type { Diagnostic } from '../diagnostics/index.js';
+import type { EngineChoice } from '../engine/registry.js';
 import type { ModelDims } from './dims.js';
-import type { EngineChoice } from './engine-choice.js';
-import type { MemoryBudget } from './memory.js';
-import type { PlannedModule } from './placement.js';
+import type { MemoryBudget, MemoryInputs } from './memory.js';
+import type { PlannedModule, PlannedTensor } from './placement.js';
 
 /** Where the model's config.json came from. */
 export interface PlanConfigSource {
@@ -43,14 +43,21 @@ export interface PlanStepCounts {
   dataHow: string;
 }
 
+/** A group of trainable tensors sharing optimizer settings (HF: `decay` and `no_decay`; plugins may split further). */
 export interface PlanParamGroup {
-  name: 'decay' | 'no_decay';
+  name: string;
   weightDecay: number;
+  /** The group's learning rate is the schedule's times this (LoRA+ trains B faster). */
+  lrScale: number;
   tensors: number;
   parameters: number;
+  /** Tensor names, in model order. */
+  names: string[];
 }
 
 export interface PlanMemory extends MemoryBudget {
+  /** What the estimate was computed from (the GPU reference re-estimates from it). */
+  inputs: MemoryInputs;
   gradientCheckpointing: boolean;
   /** The machine the plan runs on. */
   machine: { totalBytes: number; cores: number; fits: boolean };
@@ -71,12 +78,15 @@ export interface Plan {
     unverified: string[];
   };
   method: {
-    kind: 'full' | 'lora' | 'qlora';
-    lora: { r: number; alpha: number; scaling: number; rslora: boolean; dropout: number; bias: string; targetSpec: string | string[] | null; targets: number; modulesToSave: string[] } | null;
-    quantization: { type: string; blocksize: number; doubleQuant: boolean; computeDtype: string; bytesPerParam: number } | null;
-    freeze: string[];
+    kind: string;
+    /** One line per method plugin (`tune plan` prints them). */
+    summary: string[];
+    /** The method plugins' settings, by plugin (`{ lora: { r, alpha, targets, … } }`). */
+    details: Record<string, unknown>;
   };
   modules: PlannedModule[];
+  /** Every parameter tensor of the run (base and added), as the run will create it. */
+  tensors: PlannedTensor[];
   parameters: {
     /** Base + adapters. */
     total: number;

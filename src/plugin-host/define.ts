@@ -1,4 +1,9 @@
+import type { CodeCatalog } from '../diagnostics/index.js';
+import type { BackendSpec } from '../engine/registry.js';
+import type { RecipeContributions } from '../recipe/contributions.js';
+import type { ResolvedRecipe } from '../recipe/resolved.js';
 import type { HookTable } from './driver.js';
+import type { RunnerSpec } from './runner.js';
 
 /** A JSON Schema object for a plugin's options (validated with ajv, defaults applied). */
 export type OptionsSchema = Record<string, unknown> & { type?: 'object' };
@@ -7,6 +12,8 @@ export type OptionsSchema = Record<string, unknown> & { type?: 'object' };
 export interface PluginSetupContext {
   /** Folder of the recipe that named the plugin (relative paths in options resolve from here). */
   baseDir: string;
+  /** The recipe the plugin runs with. */
+  recipe: ResolvedRecipe;
 }
 
 /**
@@ -19,7 +26,22 @@ export interface PluginDefinition<O, H extends HookTable<H>> {
   description?: string;
   /** JSON Schema of the options object. Defaults in it are applied before `setup` runs. */
   options?: OptionsSchema;
-  setup(options: O, ctx: PluginSetupContext): Partial<H> | Promise<Partial<H>>;
+  /** The diagnostic codes the plugin raises (`defineCodes(...).catalog`); registered when it loads. */
+  codes?: CodeCatalog;
+  /**
+   * The recipe keys the plugin owns: method kinds, optimizers, dataset formats, loss terms, each with
+   * its JSON Schema; aliases and semantic checks for them. Read without calling `setup`.
+   */
+  recipe?: RecipeContributions;
+  /** Backends the plugin registers (`engine.backend` values), with their TensorFlow-free probes. */
+  backends?: readonly BackendSpec[];
+  /** Runners executing plans for those backends. */
+  runners?: readonly RunnerSpec[];
+  /**
+   * Turn validated options into hook implementations. Called by every command that runs the
+   * recipe's plugins, `tune plan` included: keep it light and load heavy code inside the hooks.
+   */
+  setup?(options: O, ctx: PluginSetupContext): Partial<H> | Promise<Partial<H>>;
 }
 
 /** A plugin as the loader sees it: the frozen definition with a brand so plain objects are rejected. */

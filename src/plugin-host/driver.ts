@@ -34,6 +34,11 @@ export class PluginDriver<H extends HookTable<H>, M extends Record<keyof H, Hook
     return this.#plugins.map((p) => p.name);
   }
 
+  /** The plugins that implement `name` (a run skips work no plugin wants, e.g. snapshots for `afterOptimizerStep`). */
+  implementers(name: keyof H): string[] {
+    return this.#plugins.filter((p) => p.hooks[name] !== undefined).map((p) => p.name);
+  }
+
   /** Ask plugins in order; resolve to the first answer that is not null/undefined, else null. */
   async hookFirst<N extends HooksOfKind<H, M, 'first'>>(
     name: N,
@@ -68,6 +73,28 @@ export class PluginDriver<H extends HookTable<H>, M extends Record<keyof H, Hook
     return value as Parameters<H[N]>[0];
   }
 
+  /**
+   * Thread a value through every plugin synchronously (hooks called inside a gradient computation).
+   * A hook that returns a promise is an error: nothing can be awaited there.
+   */
+  hookInline<N extends HooksOfKind<H, M, 'inline'>>(name: N, ...args: Parameters<H[N]>): Parameters<H[N]>[0] {
+    this.#assertKind(name, 'inline');
+    let [value, ...rest] = args as unknown[];
+    for (const p of this.#plugins) {
+      const fn = p.hooks[name];
+      if (!fn) continue;
+      let r: unknown;
+      try {
+        r = (fn as (...a: unknown[]) => unknown).apply(p.hooks, [value, ...rest]);
+      } catch (e) {
+        throw this.#wrap(p, name, e);
+      }
+      if (r instanceof Promise) throw this.#wrap(p, name, new Error('returned a promise; this hook runs inside the gradient computation and must be synchronous'));
+      if (r !== undefined) value = r;
+    }
+    return value as Parameters<H[N]>[0];
+  }
+
   /** Notify every plugin concurrently and wait for all of them. */
   async hookParallel<N extends HooksOfKind<H, M, 'parallel'>>(name: N, ...args: Parameters<H[N]>): Promise<void> {
     this.#assertKind(name, 'parallel');
@@ -90,13 +117,17 @@ export class PluginDriver<H extends HookTable<H>, M extends Record<keyof H, Hook
     try {
       return await (fn as (...a: unknown[]) => unknown).apply(p.hooks, args);
     } catch (e) {
-      if (isTuneError(e)) throw e;
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new TuneError(
-        diag('PLUGIN_HOOK_FAILED', `plugin \`${p.name}\` failed in hook \`${String(name)}\`: ${msg}`, {
-          hint: 'the error comes from the plugin; check its options or report it to its author',
-        }),
-      );
+      throw this.#wrap(p, name, e);
     }
+  }
+
+  #wrap(p: DriverPlugin<H>, name: keyof H, e: unknown): unknown {
+    if (isTuneError(e)) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    return new TuneError(
+      diag('PLUGIN_HOOK_FAILED', `plugin \`${p.name}\` failed in hook \`${String(name)}\`: ${msg}`, {
+        hint: 'the error comes from the plugin; check its options or report it to its author',
+      }),
+    );
   }
 }

@@ -13,5 +13,9 @@ export const AJV_OPTIONS: Options = {
   code: { source: true, esm: true, lines: false },
 };
 
-/** Annotation keywords the schema uses beyond JSON Schema (ignored by editors). */
-export const ANNOTATION_KEYWORDS = ['x-error'] as const;
+/**
+ * Annotation keywords the schema uses beyond JSON Schema (ignored by editors): `x-error` (rule
+ * messages), `x-variants` (which keys each method, optimizer or format takes), `x-aliases` (spellings
+ * from other tools), `x-path` (a plugin key holding a path relative to the recipe file).
+ */
+export const ANNOTATION_KEYWORDS = ['x-error', 'x-variants', 'x-aliases', 'x-path'] as const;

@@ -1,23 +1,19 @@
 /**
  * Spellings people bring from Axolotl, the HF Trainer, PEFT and torchtune, mapped to where the same
  * setting lives in a tunekit recipe. Used for "did you mean" hints on unknown keys at any level.
+ * These are the core's; plugins add the spellings of the keys they own (`recipe.aliases`), and the
+ * built schema carries them all as `x-aliases`.
  */
-export interface Alias {
-  /** Dotted recipe path of the equivalent setting. */
-  to: string;
-  /** Extra advice when the mapping is not one-to-one. */
-  note?: string;
-}
+import type { Alias } from './contributions.js';
 
-export const KEY_ALIASES: Readonly<Record<string, Alias>> = {
+export type { Alias };
+
+export const CORE_ALIASES: Readonly<Record<string, Alias>> = {
   // optimizer
   learning_rate: { to: 'optimizer.lr' },
   lr: { to: 'optimizer.lr' },
   optim: { to: 'optimizer.name' },
   weight_decay: { to: 'optimizer.weight_decay' },
-  adam_beta1: { to: 'optimizer.betas', note: 'write `betas: [beta1, beta2]`' },
-  adam_beta2: { to: 'optimizer.betas', note: 'write `betas: [beta1, beta2]`' },
-  adam_epsilon: { to: 'optimizer.eps' },
   // schedule
   lr_scheduler: { to: 'schedule.name' },
   lr_scheduler_type: { to: 'schedule.name' },
@@ -62,23 +58,6 @@ export const KEY_ALIASES: Readonly<Record<string, Alias>> = {
   tokenizer_config: { to: 'tokenizer.path' },
   tokenizer_type: { to: 'tokenizer.path', note: 'tunekit reads tokenizer.json; point `tokenizer.path` at its folder' },
   chat_template: { to: 'tokenizer.chat_template' },
-  // method
-  adapter: { to: 'method.kind', note: 'write `method.kind: lora` or `qlora`' },
-  load_in_4bit: { to: 'method.kind', note: 'write `method.kind: qlora` with a `method.quantization` block' },
-  bnb_4bit_quant_type: { to: 'method.quantization.type' },
-  bnb_4bit_use_double_quant: { to: 'method.quantization.double_quant' },
-  bnb_4bit_compute_dtype: { to: 'method.quantization.compute_dtype' },
-  lora_r: { to: 'method.lora.r' },
-  rank: { to: 'method.lora.r' },
-  lora_alpha: { to: 'method.lora.alpha' },
-  lora_dropout: { to: 'method.lora.dropout' },
-  lora_target_modules: { to: 'method.lora.target_modules' },
-  target_modules: { to: 'method.lora.target_modules' },
-  lora_target_linear: { to: 'method.lora.target_modules', note: 'write `target_modules: all-linear`' },
-  lora_modules_to_save: { to: 'method.lora.modules_to_save' },
-  modules_to_save: { to: 'method.lora.modules_to_save' },
-  use_rslora: { to: 'method.lora.rslora' },
-  lora_model_dir: { to: 'method.lora.init_from' },
   // eval / output / logging
   eval_steps: { to: 'eval.steps' },
   early_stopping_patience: { to: 'eval.early_stopping.patience' },
@@ -89,8 +68,9 @@ export const KEY_ALIASES: Readonly<Record<string, Alias>> = {
 };
 
 /** The alias for an unknown key, unless it already sits where the alias points. */
-export function aliasFor(key: string, parentDotted: string): Alias | undefined {
-  const a = KEY_ALIASES[key] ?? KEY_ALIASES[key.toLowerCase()];
+export function aliasFor(key: string, parentDotted: string, aliases: Readonly<Record<string, Alias>> = CORE_ALIASES): Alias | undefined {
+  const pick = (k: string): Alias | undefined => (Object.hasOwn(aliases, k) ? aliases[k] : undefined);
+  const a = pick(key) ?? pick(key.toLowerCase());
   if (!a) return undefined;
   const here = parentDotted ? `${parentDotted}.${key}` : key;
   return a.to === here ? undefined : a;

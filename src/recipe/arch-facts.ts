@@ -1,7 +1,7 @@
 /**
  * Facts about model architectures that recipe validation needs without loading a model (and
- * without TensorFlow.js): module names adapters can target, where the context length lives in
- * config.json, and PEFT's default LoRA targets. Keyed by config.json `model_type`.
+ * without TensorFlow.js): the module names of one block and of the outer modules, and where the
+ * context length lives in config.json. Keyed by config.json `model_type`.
  */
 export interface ArchFacts {
   modelType: string;
@@ -13,10 +13,10 @@ export interface ArchFacts {
   blockLinears: readonly string[];
   /** Embedding and output-head module paths outside the blocks. */
   outerModules: readonly string[];
-  /** The output head (excluded by `all-linear`, as in PEFT). */
+  /** Normalization modules of one block (layer index 0) and outside the blocks. */
+  norms: readonly string[];
+  /** The output head. */
   outputHead: string;
-  /** PEFT's default `target_modules` for this model type. */
-  peftDefaultTargets: readonly string[];
 }
 
 const llamaLike = (modelType: string, defaultContext: number): ArchFacts => ({
@@ -27,8 +27,8 @@ const llamaLike = (modelType: string, defaultContext: number): ArchFacts => ({
     ['gate_proj', 'up_proj', 'down_proj'].map((m) => `model.layers.0.mlp.${m}`),
   ),
   outerModules: ['model.embed_tokens', 'lm_head'],
+  norms: ['model.layers.0.input_layernorm', 'model.layers.0.post_attention_layernorm', 'model.norm'],
   outputHead: 'lm_head',
-  peftDefaultTargets: ['q_proj', 'v_proj'],
 });
 
 /** The architectures tunekit knows, by `model_type`. */
@@ -39,8 +39,8 @@ export const ARCH_FACTS: Readonly<Record<string, ArchFacts>> = {
     defaultContext: 1024,
     blockLinears: ['transformer.h.0.attn.c_attn', 'transformer.h.0.attn.c_proj', 'transformer.h.0.mlp.c_fc', 'transformer.h.0.mlp.c_proj'],
     outerModules: ['transformer.wte', 'transformer.wpe', 'lm_head'],
+    norms: ['transformer.h.0.ln_1', 'transformer.h.0.ln_2', 'transformer.ln_f'],
     outputHead: 'lm_head',
-    peftDefaultTargets: ['c_attn'],
   },
   llama: llamaLike('llama', 2048),
   mistral: llamaLike('mistral', 131072),
@@ -51,8 +51,8 @@ export const ARCH_FACTS: Readonly<Record<string, ArchFacts>> = {
     defaultContext: 2048,
     blockLinears: ['transformer.blocks.0.attn.Wqkv', 'transformer.blocks.0.attn.out_proj', 'transformer.blocks.0.ffn.up_proj', 'transformer.blocks.0.ffn.down_proj'],
     outerModules: ['transformer.wte', 'lm_head'],
+    norms: ['transformer.blocks.0.norm_1', 'transformer.blocks.0.norm_2', 'transformer.norm_f'],
     outputHead: 'lm_head',
-    peftDefaultTargets: ['Wqkv'],
   },
   bloom: {
     modelType: 'bloom',
@@ -66,8 +66,8 @@ export const ARCH_FACTS: Readonly<Record<string, ArchFacts>> = {
       'transformer.h.0.mlp.dense_4h_to_h',
     ],
     outerModules: ['transformer.word_embeddings', 'lm_head'],
+    norms: ['transformer.word_embeddings_layernorm', 'transformer.h.0.input_layernorm', 'transformer.h.0.post_attention_layernorm', 'transformer.ln_f'],
     outputHead: 'lm_head',
-    peftDefaultTargets: ['query_key_value'],
   },
 };
 
@@ -85,9 +85,9 @@ export function contextLength(facts: ArchFacts, config: Record<string, unknown>)
   return facts.defaultContext;
 }
 
-/** All module paths of one block plus the outer modules (what target names are matched against). */
+/** Module paths of one block plus the outer modules, norms included (what target names are matched against). */
 export function modulePaths(facts: ArchFacts): string[] {
-  return [...facts.blockLinears, ...facts.outerModules];
+  return [...facts.blockLinears, ...facts.outerModules, ...facts.norms];
 }
 
 /**

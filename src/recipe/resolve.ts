@@ -1,15 +1,9 @@
 import { basename, extname, resolve } from 'node:path';
+import type { VariantsAnnotation } from './build-schema.js';
 import { findOrigin, joinPointer, type Origins } from './origins.js';
 import { classifyDataRef, classifyModelRef, isInlineTemplate, resolveFrom } from './paths.js';
-import type {
-  ExportKind,
-  ResolvedDataset,
-  ResolvedLora,
-  ResolvedPlugin,
-  ResolvedQuantization,
-  ResolvedRecipe,
-  RecipeSource,
-} from './resolved.js';
+import type { ExportKind, ResolvedDataset, ResolvedPlugin, ResolvedRecipe, RecipeSource } from './resolved.js';
+import type { RecipeSchema, SchemaNode } from './schema.js';
 
 /** Where relative paths are resolved from, and what the recipe was made of. */
 export interface ResolveContext {
@@ -19,6 +13,8 @@ export interface ResolveContext {
   /** Working directory: defaults that are paths (`out/…`, `.tunekit-cache`) live here. */
   cwd: string;
   source: RecipeSource;
+  /** The schema the document was validated against (`x-variants`, `x-path`). */
+  schema: RecipeSchema;
 }
 
 type Obj = Record<string, unknown>;
@@ -73,23 +69,19 @@ export function resolveRecipe(doc: Obj, raw: Obj, ctx: ResolveContext): Resolved
   const dataOnBadRow = d['on_bad_row'] as 'error' | 'skip';
   const datasets = (d['datasets'] as Obj[]).map((ds, i): ResolvedDataset => {
     const ref = classifyDataRef(String(ds['path']), dirOf(['data', 'datasets', i, 'path']));
+    // The format's own keys pass through as the schema filled them (its variant's defaults).
+    const { path: _p, format, name, split, revision, weight, train_on_inputs, on_bad_row, ...own } = ds;
     return {
+      ...own,
       path: ref.kind === 'local' ? ref.path : ref.repo,
       path_kind: ref.kind,
-      format: String(ds['format']),
-      name: (ds['name'] as string | null) ?? null,
-      split: String(ds['split']),
-      revision: (ds['revision'] as string | null) ?? (ref.kind === 'hub' ? ref.revision : null),
-      weight: ds['weight'] as number,
-      train_on_inputs: (ds['train_on_inputs'] as boolean | null) ?? dataTrainOnInputs,
-      on_bad_row: (ds['on_bad_row'] as 'error' | 'skip' | null) ?? dataOnBadRow,
-      template: ds['template'] as ResolvedDataset['template'],
-      fields: ds['fields'] as ResolvedDataset['fields'],
-      text_field: String(ds['text_field']),
-      messages_field: String(ds['messages_field']),
-      roles: { system: 'system', user: 'user', assistant: 'assistant', ...(ds['roles'] as ResolvedDataset['roles']) },
-      segments_field: String(ds['segments_field']),
-      options: obj(ds['options']),
+      format: String(format),
+      name: (name as string | null) ?? null,
+      split: String(split),
+      revision: (revision as string | null) ?? (ref.kind === 'hub' ? ref.revision : null),
+      weight: weight as number,
+      train_on_inputs: (train_on_inputs as boolean | null) ?? dataTrainOnInputs,
+      on_bad_row: (on_bad_row as 'error' | 'skip' | null) ?? dataOnBadRow,
     };
   });
   const cacheDir = wasWritten(['data', 'cache_dir'])
@@ -97,17 +89,7 @@ export function resolveRecipe(doc: Obj, raw: Obj, ctx: ResolveContext): Resolved
     : resolve(ctx.cwd, String(d['cache_dir']));
 
   const me = obj(doc['method']);
-  const kind = me['kind'] as 'full' | 'lora' | 'qlora';
-  let lora: ResolvedLora | null = null;
-  if (kind !== 'full') {
-    const l = obj(me['lora']);
-    lora = {
-      ...(l as unknown as ResolvedLora),
-      init_from: typeof l['init_from'] === 'string' ? resolveFrom(dirOf(['method', 'lora', 'init_from']), l['init_from']) : null,
-    };
-  }
-  const quantization = kind === 'qlora' ? (obj(me['quantization']) as unknown as ResolvedQuantization) : null;
-
+  const kind = String(me['kind']);
   const tr = obj(doc['training']);
   const rawTraining = obj(raw['training']);
   const maxSteps = typeof rawTraining['max_steps'] === 'number' ? (rawTraining['max_steps'] as number) : null;
@@ -118,7 +100,8 @@ export function resolveRecipe(doc: Obj, raw: Obj, ctx: ResolveContext): Resolved
   const out = obj(doc['output']);
   const stem = ctx.source.file ? basename(ctx.source.file, extname(ctx.source.file)) : 'recipe';
   const outDir = typeof out['dir'] === 'string' ? resolveFrom(dirOf(['output', 'dir']), out['dir']) : resolve(ctx.cwd, 'out', stem);
-  const exportKinds = (out['export'] as ExportKind[] | null) ?? (kind === 'full' ? ['full'] : ['adapter']);
+  const methodVariants = ctx.schema.deref({ $ref: '#/$defs/method' })['x-variants'] as VariantsAnnotation | undefined;
+  const exportKinds = (out['export'] as ExportKind[] | null) ?? [...(methodVariants?.defaultExport?.[kind] ?? ['adapter'])];
 
   const plugins = (doc['plugins'] as unknown[]).map((p, i): ResolvedPlugin => {
     const use = typeof p === 'string' ? p : String(obj(p)['use']);
@@ -165,8 +148,9 @@ export function resolveRecipe(doc: Obj, raw: Obj, ctx: ResolveContext): Resolved
       on_bad_row: dataOnBadRow,
       cache_dir: cacheDir,
     },
-    method: { kind, freeze: kind === 'full' ? (me['freeze'] as string[]) : [], lora, quantization },
+    method: { ...resolvePaths(ctx.schema, { $ref: '#/$defs/method' }, me, ['method'], dirOf, wasWritten), kind },
     optimizer: obj(doc['optimizer']) as unknown as ResolvedRecipe['optimizer'],
+    regularization: doc['regularization'] ? (resolvePaths(ctx.schema, ctx.schema.forInstance('/regularization') ?? {}, obj(doc['regularization']), ['regularization'], dirOf, wasWritten) as ResolvedRecipe['regularization']) : null,
     schedule: obj(doc['schedule']) as unknown as ResolvedRecipe['schedule'],
     training: {
       epochs: maxSteps === null ? (tr['epochs'] as number) : null,
@@ -191,7 +175,32 @@ export function resolveRecipe(doc: Obj, raw: Obj, ctx: ResolveContext): Resolved
       overwrite: out['overwrite'] as boolean,
     },
     logging: obj(doc['logging']) as unknown as ResolvedRecipe['logging'],
-    engine: obj(doc['engine']) as unknown as ResolvedRecipe['engine'],
+    engine: resolvePaths(ctx.schema, { $ref: '#/$defs/engine' }, obj(doc['engine']), ['engine'], dirOf, wasWritten) as ResolvedRecipe['engine'],
     plugins,
   };
+}
+
+/**
+ * A copy of a plugin-owned block with every written string under an `x-path` schema node resolved
+ * against the folder of the file that wrote it (e.g. `method.lora.init_from`).
+ */
+function resolvePaths(
+  schema: RecipeSchema,
+  nodeIn: SchemaNode,
+  value: Obj,
+  at: (string | number)[],
+  dirOf: (segments: (string | number)[]) => string,
+  written: (segments: (string | number)[]) => boolean,
+): Obj {
+  const walk = (n: SchemaNode, v: unknown, segs: (string | number)[]): unknown => {
+    const node = schema.deref(n);
+    if (typeof v === 'string' && node['x-path'] === true && written(segs)) return resolveFrom(dirOf(segs), v);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const props = (node['properties'] ?? {}) as Record<string, SchemaNode>;
+      return Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, props[k] ? walk(props[k], x, [...segs, k]) : x]));
+    }
+    if (Array.isArray(v) && node['items'] && typeof node['items'] === 'object') return v.map((x, i) => walk(node['items'] as SchemaNode, x, [...segs, i]));
+    return v;
+  };
+  return walk(nodeIn, value, at) as Obj;
 }

@@ -2,35 +2,37 @@
  * `ResolvedRecipe`: what validation and normalization return, and the only recipe shape code after
  * `src/recipe/` sees. Every default from the schema is applied, `extends` is merged, overrides are
  * applied, and every relative path is absolute (resolved against the file that wrote it).
- * Keys keep the recipe's snake_case so a recipe and its resolved form read the same.
+ * Keys keep the recipe's snake_case so a recipe and its resolved form read the same. The core
+ * sections are the schema's own types after defaults (sections.generated.ts, generated from it)
+ * with the resolved fields on top; plugin-owned blocks (a method's, an optimizer's, a format's keys)
+ * are typed by their plugins, from their own schema fragments.
  */
-export type Dtype = 'float32' | 'bfloat16' | 'float16';
+import type { RecipeSections } from './sections.generated.js';
 
-export interface ResolvedModel {
+export type Dtype = RecipeSections['model']['dtype'];
+
+export interface ResolvedModel extends Omit<RecipeSections['model'], 'base'> {
   /** Absolute folder (local) or hub repo id without `@rev` (hub); null for `init: random` without base. */
   base: string | null;
   base_kind: 'local' | 'hub' | null;
   /** Hub revision (`@rev` on base wins over `model.revision`). */
   revision: string;
-  init: 'pretrained' | 'random';
-  config: Record<string, unknown>;
-  dtype: Dtype;
-  offline: boolean;
 }
 
-export interface ResolvedTokenizer {
+export interface ResolvedTokenizer extends Omit<RecipeSections['tokenizer'], 'path' | 'chat_template'> {
   /** Absolute folder or hub id holding tokenizer.json (defaults to the model's). Null only without base. */
   path: string | null;
   path_kind: 'local' | 'hub' | null;
-  add_bos: boolean | null;
-  add_eos: boolean;
-  pad_token: string | null;
   /** An inline template, a template file, or null (use the tokenizer's). */
   chat_template: { kind: 'inline'; text: string } | { kind: 'file'; path: string } | null;
 }
 
 export type OnBadRow = 'error' | 'skip';
 
+/**
+ * One dataset: the common keys, and the keys its format owns (`template` and `fields` for alpaca,
+ * `text_field` for completion, …), with that format's defaults.
+ */
 export interface ResolvedDataset {
   /** Absolute file/folder/glob (local) or hub dataset id. */
   path: string;
@@ -42,121 +44,72 @@ export interface ResolvedDataset {
   weight: number;
   train_on_inputs: boolean;
   on_bad_row: OnBadRow;
-  template: { prompt_input: string; prompt_no_input: string };
-  fields: { instruction: string; input: string; output: string };
-  text_field: string;
-  messages_field: string;
-  /** Data role name → chat role (always includes the identity mapping for system/user/assistant). */
-  roles: Record<string, 'system' | 'user' | 'assistant'>;
-  segments_field: string;
-  options: Record<string, unknown>;
+  /** The format's own keys. */
+  [key: string]: unknown;
 }
 
-export interface ResolvedData {
+export interface ResolvedData extends Omit<RecipeSections['data'], 'datasets' | 'cache_dir'> {
   datasets: ResolvedDataset[];
-  sequence_len: number;
-  truncation: 'truncate' | 'drop' | 'error';
-  train_on_inputs: boolean;
-  packing: boolean;
-  /** A fraction in [0, 1) or a row count >= 1. */
-  val_set_size: number;
-  shuffle: boolean;
-  on_bad_row: OnBadRow;
   /** Absolute. */
   cache_dir: string;
 }
 
-export interface ResolvedLora {
-  r: number;
-  alpha: number;
-  dropout: number;
-  /** List, regex string, `all-linear`, or null for PEFT's default of the model type (see arch-facts). */
-  target_modules: string[] | string | null;
-  exclude_modules: string[] | string;
-  bias: 'none' | 'all' | 'lora_only';
-  rslora: boolean;
-  modules_to_save: string[];
-  init: 'default' | 'gaussian';
-  /** Absolute adapter folder, or null. */
-  init_from: string | null;
-}
-
-export interface ResolvedQuantization {
-  bits: 4;
-  type: 'nf4' | 'fp4';
-  double_quant: boolean;
-  blocksize: 32 | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096;
-  compute_dtype: Dtype;
-}
-
+/**
+ * `method`: the kind, and the keys that kind takes (`lora` for lora and qlora, `quantization` for
+ * qlora, `freeze` for full, or a third-party method's), with their defaults. The core reads only
+ * `kind`; each method plugin reads its own keys.
+ */
 export interface ResolvedMethod {
-  kind: 'full' | 'lora' | 'qlora';
-  /** full only (empty otherwise). */
-  freeze: string[];
-  /** Present for lora and qlora, null for full. */
-  lora: ResolvedLora | null;
-  /** Present for qlora only. */
-  quantization: ResolvedQuantization | null;
+  kind: string;
+  [key: string]: unknown;
 }
 
+/** `optimizer`: the shared settings, and the named optimizer's own keys (`betas`, `eps`, `momentum`, …). */
 export interface ResolvedOptimizer {
-  name: 'adamw' | 'sgd' | 'adamw_8bit' | 'paged_adamw_8bit';
+  name: string;
   lr: number;
-  betas: [number, number];
-  eps: number;
   weight_decay: number;
-  momentum: number;
-  nesterov: boolean;
+  [key: string]: unknown;
 }
 
-export interface ResolvedSchedule {
-  name: 'constant' | 'constant_with_warmup' | 'linear' | 'cosine' | 'cosine_with_min_lr';
-  /** HF rule: warmup_steps if > 0, else ceil(total_steps × warmup_ratio). At most one is non-zero. */
-  warmup_steps: number;
-  warmup_ratio: number;
-  min_lr_ratio: number;
+/** `regularization`: the loss term a plugin computes, and its keys. */
+export interface ResolvedRegularization {
+  kind: string;
+  [key: string]: unknown;
 }
 
-export interface ResolvedTraining {
+export type ResolvedSchedule = RecipeSections['schedule'];
+
+export interface ResolvedTraining extends Omit<RecipeSections['training'], 'epochs' | 'max_steps'> {
   /** Exactly one of epochs and max_steps is non-null. */
   epochs: number | null;
   max_steps: number | null;
-  micro_batch_size: number;
-  gradient_accumulation_steps: number;
   /** micro_batch_size × gradient_accumulation_steps. */
   effective_batch_size: number;
-  max_grad_norm: number;
-  gradient_checkpointing: boolean;
-  seed: number;
 }
 
-export interface ResolvedEval {
-  steps: number | null;
+export interface ResolvedEval extends Omit<RecipeSections['eval'], 'batch_size'> {
+  /** Default: `training.micro_batch_size`. */
   batch_size: number;
-  early_stopping: { patience: number | null; min_delta: number };
 }
 
 export type ExportKind = 'adapter' | 'merged' | 'full';
 
-export interface ResolvedOutput {
+export interface ResolvedOutput extends Omit<RecipeSections['output'], 'dir' | 'export'> {
   /** Absolute. */
   dir: string;
-  save_steps: number | null;
-  save_total_limit: number | null;
+  /** Default: the method's (`[adapter]` for adapter methods, `[full]` for full fine-tuning). */
   export: ExportKind[];
-  overwrite: boolean;
 }
 
-export interface ResolvedLogging {
-  steps: number;
-  jsonl: boolean;
-  tensorboard: boolean;
-  progress: 'auto' | 'bar' | 'plain' | 'none';
-}
+export type ResolvedLogging = RecipeSections['logging'];
 
 export interface ResolvedEngine {
-  backend: 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+  /** `auto` or a registered backend. */
+  backend: string;
   threads: number | null;
+  /** Backends' own settings blocks (`engine.<backend>`). */
+  [key: string]: unknown;
 }
 
 export interface ResolvedPlugin {
@@ -188,6 +141,8 @@ export interface ResolvedRecipe {
   data: ResolvedData;
   method: ResolvedMethod;
   optimizer: ResolvedOptimizer;
+  /** Null unless the recipe selects a loss term. */
+  regularization: ResolvedRegularization | null;
   schedule: ResolvedSchedule;
   training: ResolvedTraining;
   eval: ResolvedEval;

@@ -1,21 +1,23 @@
 import type { ErrorObject } from 'ajv';
-import { diag, type Diagnostic } from '../diagnostics/index.js';
+import { type CoreCode, diag, type Diagnostic } from '../diagnostics/index.js';
 import { aliasFor } from './aliases.js';
 import { locate } from './locate.js';
 import { displayPath, escapeSegment, getAt, splitPointer, type Origins } from './origins.js';
-import { allowedKeys, schemaAtSchemaPath, schemaForInstance, type SchemaNode } from './schema.js';
+import type { RecipeSchema, SchemaNode } from './schema.js';
 import { suggest } from './suggest.js';
 
 /** What the error mapper needs besides the ajv errors. */
 export interface SchemaErrorContext {
   doc: unknown;
+  /** The schema the document was validated against (its rules, messages and aliases). */
+  schema: RecipeSchema;
   origins: Origins;
   /** The recipe file named on the command line (for values that came from overrides). */
   rootFile?: string;
 }
 
 interface XError {
-  code: string;
+  code: CoreCode;
   message: string;
   hint?: string;
   /** Show the found value (for value-range rules; not for structural ones). */
@@ -61,10 +63,10 @@ function segmentsOf(schemaPath: string): string[] {
 }
 
 /** The nearest `x-error` annotation above the failing keyword (rule-level messages). */
-function findXError(schemaPath: string): XError | undefined {
+function findXError(schema: RecipeSchema, schemaPath: string): XError | undefined {
   const segs = segmentsOf(schemaPath);
   for (let n = segs.length - 1; n >= 0; n--) {
-    const node = schemaAtSchemaPath(`#/${segs.slice(0, n).map(escapeSegment).join('/')}`);
+    const node = schema.at(`#/${segs.slice(0, n).map(escapeSegment).join('/')}`);
     if (node && typeof node === 'object' && !Array.isArray(node)) {
       const x = (node as SchemaNode)['x-error'];
       if (x && typeof x === 'object') return x as XError;
@@ -77,22 +79,22 @@ function findXError(schemaPath: string): XError | undefined {
  * Replace each failed `anyOf` with what matters: the errors of the one branch whose type matches the
  * value, or a single error for the whole `anyOf` when no branch (or several) fit.
  */
-function collapseAnyOf(errors: ErrorObject[], doc: unknown): ErrorObject[] {
+function collapseAnyOf(errors: ErrorObject[], doc: unknown, schema: RecipeSchema): ErrorObject[] {
   const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
   const within = (e: ErrorObject, a: ErrorObject): boolean =>
     e !== a && e.schemaPath.startsWith(`${a.schemaPath}/`) && (e.instancePath === a.instancePath || e.instancePath.startsWith(`${a.instancePath}/`));
   const tops = anyOfs.filter((a) => !anyOfs.some((b) => within(a, b)));
   const out = errors.filter((e) => !tops.some((a) => a === e || within(e, a)));
   for (const a of tops) {
-    const holder = schemaAtSchemaPath(a.schemaPath.replace(/\/anyOf$/, '')) as SchemaNode | undefined;
-    const branches = (schemaAtSchemaPath(a.schemaPath) as SchemaNode[] | undefined) ?? [];
+    const holder = schema.at(a.schemaPath.replace(/\/anyOf$/, '')) as SchemaNode | undefined;
+    const branches = (schema.at(a.schemaPath) as SchemaNode[] | undefined) ?? [];
     if (!holder?.['x-error']) {
       const value = getAt(doc, a.instancePath);
       const fit = branches.map((b, i) => (typeMatches(b['type'], value) ? i : -1)).filter((i) => i >= 0);
       if (fit.length === 1) {
         const sub = errors.filter((e) => within(e, a) && e.schemaPath.startsWith(`${a.schemaPath}/${fit[0]}/`));
         if (sub.length) {
-          out.push(...collapseAnyOf(sub, doc));
+          out.push(...collapseAnyOf(sub, doc, schema));
           continue;
         }
       }
@@ -107,19 +109,19 @@ function fill(template: string, pointer: string): string {
   return template.replace(/\{key\}/g, segs[segs.length - 1] ?? '').replace(/\{path\}/g, displayPath(pointer));
 }
 
-function exampleHint(pointer: string, key: string): string | undefined {
-  const s = schemaForInstance(`${pointer}/${escapeSegment(key)}`);
+function exampleHint(schema: RecipeSchema, pointer: string, key: string): string | undefined {
+  const s = schema.forInstance(`${pointer}/${escapeSegment(key)}`);
   const ex = (s?.['examples'] as unknown[] | undefined)?.[0];
   if (ex === undefined) return undefined;
   if (ex !== null && typeof ex === 'object') return `add a \`${key}:\` section (see \`tune schema\` or \`tune init\`)`;
   return `add e.g. \`${key}: ${typeof ex === 'string' ? ex : JSON.stringify(ex)}\``;
 }
 
-function unknownKeyHint(parent: string, key: string): string | undefined {
+function unknownKeyHint(schema: RecipeSchema, parent: string, key: string): string | undefined {
   const dotted = displayPath(parent);
-  const alias = aliasFor(key, dotted);
+  const alias = aliasFor(key, dotted, schema.aliases);
   if (alias) return `did you mean \`${alias.to}\`?${alias.note ? ` (${alias.note})` : ''}`;
-  const allowed = allowedKeys(parent);
+  const allowed = schema.allowedKeys(parent);
   const near = suggest(key, allowed);
   if (near) return `did you mean \`${near}\`?`;
   return allowed.length ? `allowed keys here: ${allowed.join(', ')}` : undefined;
@@ -133,6 +135,7 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], ctx: SchemaError
   const relevant = collapseAnyOf(
     errors.filter((e) => e.keyword !== 'if'),
     ctx.doc,
+    ctx.schema,
   );
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -147,13 +150,13 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], ctx: SchemaError
 }
 
 function toDiagnostic(e: ErrorObject, ctx: SchemaErrorContext): Diagnostic {
-  const x = findXError(e.schemaPath);
+  const x = findXError(ctx.schema, e.schemaPath);
   const ptr = e.instancePath;
   const value = getAt(ctx.doc, ptr);
   const where = displayPath(ptr);
   const at = (pointer: string, prefer: 'key' | 'value') => locate(ctx.origins, pointer, prefer, ctx.rootFile);
   const valuePrefer = value !== null && typeof value === 'object' ? 'key' : 'value';
-  let code = 'RECIPE_INVALID';
+  let code: CoreCode = 'RECIPE_INVALID';
   let message = `\`${where || 'recipe'}\` ${e.message ?? 'is invalid'}`;
   let hint: string | undefined;
   let loc = at(ptr, valuePrefer);
@@ -168,7 +171,7 @@ function toDiagnostic(e: ErrorObject, ctx: SchemaErrorContext): Diagnostic {
       loc = at(kp, 'key');
       code = 'RECIPE_UNKNOWN_KEY';
       message = where ? `unknown key \`${key}\` in \`${where}\`` : `unknown key \`${key}\``;
-      hint = unknownKeyHint(ptr, key);
+      hint = unknownKeyHint(ctx.schema, ptr, key);
       break;
     }
     case 'required': {
@@ -176,7 +179,7 @@ function toDiagnostic(e: ErrorObject, ctx: SchemaErrorContext): Diagnostic {
       loc = at(ptr, 'key');
       code = 'RECIPE_MISSING_KEY';
       message = where ? `\`${where}\` is missing the required key \`${key}\`` : `missing required key \`${key}\``;
-      hint = exampleHint(ptr, key);
+      hint = exampleHint(ctx.schema, ptr, key);
       break;
     }
     case 'type': {
@@ -251,7 +254,7 @@ function toDiagnostic(e: ErrorObject, ctx: SchemaErrorContext): Diagnostic {
     case 'pattern': {
       code = 'RECIPE_PATTERN';
       message = `\`${where}\` does not have the required form`;
-      const desc = schemaForInstance(ptr)?.['description'];
+      const desc = ctx.schema.forInstance(ptr)?.['description'];
       if (typeof desc === 'string') hint = desc;
       break;
     }
@@ -263,7 +266,7 @@ function toDiagnostic(e: ErrorObject, ctx: SchemaErrorContext): Diagnostic {
     }
     case 'anyOf': {
       code = 'RECIPE_TYPE';
-      const branches = (schemaAtSchemaPath(e.schemaPath) as SchemaNode[] | undefined) ?? [];
+      const branches = (ctx.schema.at(e.schemaPath) as SchemaNode[] | undefined) ?? [];
       const words = [...new Set(branches.flatMap((b) => (Array.isArray(b['type']) ? b['type'] : [b['type']])).filter(Boolean).map((t) => TYPE_WORDS[String(t)] ?? String(t)))];
       message = `\`${where}\` must be ${words.join(' or ') || 'valid'}`;
       found = showValue(value);

@@ -1,18 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { diag, type Diagnostic, type DiagnosticInit } from '../diagnostics/index.js';
-import { archFacts, contextLength, modulePaths, targetMatches, type ArchFacts } from './arch-facts.js';
+import { type CoreCode, diag, type Diagnostic, type DiagnosticInit } from '../diagnostics/index.js';
+import { archFacts, contextLength, type ArchFacts } from './arch-facts.js';
+import type { Locator, RecipeCheckContext } from './contributions.js';
 import { getAt } from './origins.js';
 import { isHubId } from './paths.js';
 import type { ResolvedRecipe } from './resolved.js';
-import { suggest } from './suggest.js';
 
-/** Formats tunekit reads without plugins. */
-export const BUILTIN_FORMATS = ['alpaca', 'completion', 'chat', 'input_output', 'tokenized'] as const;
-
-/** Position lookup for a JSON pointer (`prefer` the key or the value). */
-export type Locator = (pointer: string, prefer: 'key' | 'value') => { init: DiagnosticInit; note?: string };
+export type { Locator };
 
 function isDir(p: string): boolean {
   try {
@@ -37,15 +33,21 @@ function globHasMatch(pattern: string): boolean {
   return fg.sync(pattern.replace(/\\/g, '/'), { onlyFiles: true }).length > 0;
 }
 
+/** The core's semantic findings, and what it learned of the model for the plugins' checks. */
+export interface CoreCheck {
+  diagnostics: Diagnostic[];
+  context: Pick<RecipeCheckContext, 'modelConfig' | 'arch'>;
+}
+
 /**
- * Checks JSON Schema cannot express: referenced local files exist, warmup is shorter than training,
- * the batch is positive, evaluation has data, regexes compile, and — for a local base model (or a
- * random init from a known config) — target modules exist in that architecture and `sequence_len`
- * fits its context.
+ * Checks JSON Schema cannot express, on the keys the core owns: referenced local files exist,
+ * warmup is shorter than training, the batch is positive, evaluation has data, and — for a local
+ * base model (or a random init from a known config) — `sequence_len` fits its context. Plugins check
+ * their own keys (LoRA targets, freeze patterns) with the architecture facts found here.
  */
-export function semanticCheck(r: ResolvedRecipe, at: Locator, raw: unknown = {}): Diagnostic[] {
+export function semanticCheck(r: ResolvedRecipe, at: Locator, raw: unknown = {}): CoreCheck {
   const out: Diagnostic[] = [];
-  const add = (code: string, message: string, pointer: string, prefer: 'key' | 'value', init: DiagnosticInit = {}): void => {
+  const add = (code: CoreCode, message: string, pointer: string, prefer: 'key' | 'value', init: DiagnosticInit = {}): void => {
     const loc = at(pointer, prefer);
     out.push(diag(code, loc.note ? `${message} (${loc.note})` : message, { ...loc.init, ...init }));
   };
@@ -96,56 +98,8 @@ export function semanticCheck(r: ResolvedRecipe, at: Locator, raw: unknown = {})
       const glob = /[*?[\]{}]/.test(ds.path);
       if (glob ? !globHasMatch(ds.path) : !existsSync(ds.path)) missing(`${ptr}/path`, glob ? 'no file matches dataset glob' : 'dataset', ds.path);
     }
-    if (!(BUILTIN_FORMATS as readonly string[]).includes(ds.format) && r.plugins.length === 0) {
-      const near = suggest(ds.format, BUILTIN_FORMATS);
-      add('RECIPE_UNKNOWN_FORMAT', `unknown dataset format \`${ds.format}\``, `${ptr}/format`, 'value', {
-        expected: BUILTIN_FORMATS.map((f) => `\`${f}\``).join(', '),
-        hint: near ? `did you mean \`${near}\`?` : 'formats beyond the built-in ones come from plugins listed under `plugins`',
-      });
-    }
   });
 
-  // Method.
-  const lora = r.method.lora;
-  if (lora?.init_from && !existsSync(join(lora.init_from, 'adapter_config.json'))) {
-    missing('/method/lora/init_from', existsSync(lora.init_from) ? 'adapter_config.json in' : 'adapter folder', lora.init_from, 'give a PEFT adapter folder (adapter_config.json + adapter_model.safetensors)');
-  }
-  const regexes: [string, string][] = r.method.freeze.map((f, i) => [f, `/method/freeze/${i}`]);
-  if (lora && typeof lora.target_modules === 'string' && lora.target_modules !== 'all-linear') regexes.push([lora.target_modules, '/method/lora/target_modules']);
-  if (lora && typeof lora.exclude_modules === 'string') regexes.push([lora.exclude_modules, '/method/lora/exclude_modules']);
-  const badRegex = new Set<string>();
-  for (const [src, ptr] of regexes) {
-    try {
-      new RegExp(src);
-    } catch (e) {
-      badRegex.add(ptr);
-      add('RECIPE_REGEX', `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, ptr, 'value');
-    }
-  }
-  if (lora && facts) {
-    const paths = modulePaths(facts);
-    const names = [...new Set(paths.map((p) => p.slice(p.lastIndexOf('.') + 1)))];
-    const check = (list: readonly string[], key: string): void =>
-      list.forEach((t, i) => {
-        if (!paths.some((p) => targetMatches([t], p))) {
-          const near = suggest(t, names);
-          add('RECIPE_TARGET_MODULE_UNKNOWN', `module \`${t}\` does not exist in a \`${facts.modelType}\` model`, `/method/lora/${key}/${i}`, 'value', {
-            expected: names.map((n) => `\`${n}\``).join(', '),
-            ...(near ? { hint: `did you mean \`${near}\`?` } : {}),
-          });
-        }
-      });
-    if (Array.isArray(lora.target_modules)) check(lora.target_modules, 'target_modules');
-    else if (typeof lora.target_modules === 'string' && lora.target_modules !== 'all-linear' && !badRegex.has('/method/lora/target_modules')) {
-      const tm = lora.target_modules;
-      if (!paths.some((p) => targetMatches(tm, p))) {
-        add('RECIPE_TARGET_MODULE_UNKNOWN', `the target regex matches no module of a \`${facts.modelType}\` model`, '/method/lora/target_modules', 'value', {
-          hint: `module names look like \`${facts.blockLinears[0]}\``,
-        });
-      }
-    }
-    check(lora.modules_to_save, 'modules_to_save');
-  }
   if (facts && merged) {
     const ctx = contextLength(facts, merged);
     if (ctx !== null && r.data.sequence_len > ctx) {
@@ -172,9 +126,6 @@ export function semanticCheck(r: ResolvedRecipe, at: Locator, raw: unknown = {})
       hint: 'use `name: constant_with_warmup`',
     });
   }
-  if (r.optimizer.nesterov && r.optimizer.momentum === 0) {
-    add('RECIPE_NESTEROV_MOMENTUM', 'Nesterov momentum needs `optimizer.momentum` > 0', '/optimizer/nesterov', 'key');
-  }
 
   // Evaluation.
   if (r.eval.steps !== null && r.data.val_set_size === 0) {
@@ -188,5 +139,5 @@ export function semanticCheck(r: ResolvedRecipe, at: Locator, raw: unknown = {})
   r.plugins.forEach((p, i) => {
     if (p.path && !existsSync(p.path)) missing(typeof getAt(raw, `/plugins/${i}`) === 'string' ? `/plugins/${i}` : `/plugins/${i}/use`, 'plugin module', p.path);
   });
-  return out;
+  return { diagnostics: out, context: { ...(merged ? { modelConfig: merged } : {}), ...(facts ? { arch: facts } : {}) } };
 }

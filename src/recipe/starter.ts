@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { archFacts, contextLength } from './arch-facts.js';
+import { archFacts, contextLength, type ArchFacts } from './arch-facts.js';
+import type { MethodSpec, RecipeRegistry } from './contributions.js';
 import { recipeSchemaPath } from './schema.js';
 
 /** What `tune init` writes. */
 export interface StarterOptions {
-  method: 'full' | 'lora' | 'qlora';
+  /** The method kind (registered by a method plugin). */
+  method: MethodSpec;
+  /** The registered names, for the comments listing the choices. */
+  registry: Pick<RecipeRegistry, 'methods' | 'optimizers' | 'datasetFormats'>;
   /** A local model folder (absolute or relative to cwd); its config.json picks targets and length. */
   modelDir?: string;
   /** Absolute path the recipe will be written to (relative paths in it are relative to its folder). */
@@ -20,29 +24,32 @@ const relFrom = (fromDir: string, to: string): string => {
 
 /**
  * A commented starter recipe that validates as written: a hub model (or the given local folder),
- * the Stanford Alpaca dataset from the hub, and sensible settings for the chosen method.
+ * the Stanford Alpaca dataset from the hub, and the method plugin's starter block for the kind.
  */
 export function starterRecipe(opts: StarterOptions): string {
   const dir = dirname(opts.file);
   let base = 'HuggingFaceTB/SmolLM2-135M';
-  let targets = ['q_proj', 'k_proj', 'v_proj', 'o_proj'];
   let seq = 512;
+  let arch: ArchFacts | undefined;
   if (opts.modelDir) {
     const abs = resolve(opts.modelDir);
     base = relFrom(dir, abs);
     const cfgPath = join(abs, 'config.json');
     const cfg = existsSync(cfgPath) ? (JSON.parse(readFileSync(cfgPath, 'utf8')) as Record<string, unknown>) : {};
-    const facts = archFacts(cfg['model_type']);
-    if (facts) {
-      targets = [...facts.peftDefaultTargets];
-      const ctx = contextLength(facts, cfg);
+    arch = archFacts(cfg['model_type']);
+    if (arch) {
+      const ctx = contextLength(arch, cfg);
       if (ctx !== null) seq = Math.min(seq, ctx);
     }
   }
-  const adapter = opts.method !== 'full';
+  const kind = opts.method.name;
+  const starter = opts.method.starter?.(arch ? { arch } : {}) ?? { lines: [], lr: '2.0e-5' };
+  const names = (list: readonly { name: string }[]): string => list.map((x) => x.name).join(' | ');
+  const exportDefault = opts.method.exports.default;
+  const otherExports = opts.method.exports.allowed.filter((k) => !exportDefault.includes(k));
   const lines = [
     `# yaml-language-server: $schema=${relFrom(dir, recipeSchemaPath())}`,
-    `# A tunekit recipe (${opts.method}). Check it with \`tune validate\`, train it with \`tune run\`.`,
+    `# A tunekit recipe (${kind}). Check it with \`tune validate\`, train it with \`tune run\`.`,
     '# Every key is documented in the schema (`tune schema`); keys you leave out take their defaults.',
     '# Relative paths are relative to this file.',
     'recipe_version: 1',
@@ -56,37 +63,18 @@ export function starterRecipe(opts: StarterOptions): string {
     '  datasets:',
     '    # A local .jsonl/.json/.csv/.parquet/.txt file or a hub dataset id.',
     '    - path: tatsu-lab/alpaca',
-    '      format: alpaca        # alpaca | completion | chat | input_output | tokenized',
+    `      format: alpaca        # ${names(opts.registry.datasetFormats)}`,
     `  sequence_len: ${seq}       # tokens per example (prompt + response)`,
     '  train_on_inputs: false    # loss on the response only, as Stanford Alpaca',
     '  val_set_size: 0.02        # hold out 2% for evaluation',
     '',
     'method:',
-    `  kind: ${opts.method}                # full | lora | qlora`,
-  ];
-  if (adapter) {
-    lines.push(
-      '  lora:',
-      '    r: 16',
-      '    alpha: 32               # scaling = alpha / r',
-      '    dropout: 0.05',
-      `    target_modules: [${targets.join(', ')}]   # or all-linear, or a regex`,
-    );
-  }
-  if (opts.method === 'qlora') {
-    lines.push(
-      '  quantization:             # the frozen base is stored in 4 bits (bitsandbytes NF4)',
-      '    type: nf4',
-      '    double_quant: true',
-      '    blocksize: 64',
-      '    compute_dtype: bfloat16',
-    );
-  }
-  lines.push(
+    `  kind: ${kind}${' '.repeat(Math.max(1, 18 - kind.length))}# ${names(opts.registry.methods)}`,
+    ...starter.lines,
     '',
     'optimizer:',
-    '  name: adamw               # adamw | sgd | adamw_8bit | paged_adamw_8bit',
-    `  lr: ${adapter ? '2.0e-4' : '2.0e-5'}`,
+    `  name: adamw               # ${names(opts.registry.optimizers)}`,
+    `  lr: ${starter.lr}`,
     '  weight_decay: 0.0',
     '',
     'schedule:',
@@ -107,11 +95,11 @@ export function starterRecipe(opts: StarterOptions): string {
     '  # dir: out/my-run         # default: out/<this file name> in the working directory',
     '  save_steps: 500',
     '  save_total_limit: 2',
-    `  export: [${adapter ? 'adapter' : 'full'}]${adapter ? '         # adapter | merged' : ''}`,
+    `  export: [${exportDefault.join(', ')}]${otherExports.length ? `${' '.repeat(Math.max(1, 10 - exportDefault.join(', ').length))}# ${[...exportDefault, ...otherExports].join(' | ')}` : ''}`,
     '',
     'logging:',
     '  steps: 10',
     '',
-  );
+  ];
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { diag, type Diagnostic } from '../diagnostics/index.js';
+import { type CoreCode, diag, type Diagnostic } from '../diagnostics/index.js';
 import { joinPointer, type FileOrigin, type Origins, type Span } from './origins.js';
 
 /** One recipe file parsed into plain data, with the position of every key and value. */
@@ -9,7 +9,7 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-const YAML_CODE: Record<string, string> = {
+const YAML_CODE: Record<string, CoreCode> = {
   DUPLICATE_KEY: 'RECIPE_YAML_DUPLICATE_KEY',
   TAB_AS_INDENT: 'RECIPE_YAML_TAB',
 };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fail } from '../diagnostics/index.js';
+import { type CoreCode, fail } from '../diagnostics/index.js';
 
 /** 1-based line and column of a character offset. */
 export function lineColAt(text: string, offset: number): { line: number; col: number } {
@@ -107,7 +107,7 @@ export function jsonErrorOffset(message: string, text: string): number | undefin
 /**
  * Read and parse a JSON file; a syntax error becomes a diagnostic with `code` at the exact line/col.
  */
-export function readJsonFile(file: string, code: string, hint: string): unknown {
+export function readJsonFile(file: string, code: CoreCode, hint: string): unknown {
   const text = readFileSync(file, 'utf8');
   try {
     return JSON.parse(text) as unknown;

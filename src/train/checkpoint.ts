@@ -1,21 +1,18 @@
 /**
- * Training checkpoints: `<output>/checkpoint-<step>/` holding the trainable weights, the optimizer
- * state, `trainer_state.json` (step, schedule position, data position, RNG state, recipe hash) and
- * any extra files the method adds (a LoRA checkpoint is also a loadable PEFT adapter folder).
- * Written atomically; rotation keeps the newest `save_total_limit`.
+ * The checkpoint folder layout every Runner shares: `<output>/checkpoint-<step>/` holding
+ * `trainer_state.json` (step, schedule and data position, RNG state, the recipe fields a resume must
+ * keep) beside the runner's own files (the in-process runner: trainable weights, optimizer state,
+ * and what method plugins add — a LoRA checkpoint is also a loadable PEFT adapter folder). Written
+ * atomically; rotation keeps the newest `save_total_limit`.
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fail } from '../diagnostics/index.js';
 import { writeDirAtomic } from '../io/atomic.js';
-import { loadSafetensors, saveSafetensors, type HostTensor } from '../io/safetensors/index.js';
-import type { OptimizerState } from './optim/optimizer.js';
 
 export const CHECKPOINT_FORMAT = 'tunekit-checkpoint/1';
 export const TRAINER_STATE_FILE = 'trainer_state.json';
-export const WEIGHTS_FILE = 'trainable.safetensors';
-export const OPTIMIZER_FILE = 'optimizer.safetensors';
 
 export interface TrainerState {
   format: typeof CHECKPOINT_FORMAT;
@@ -35,27 +32,17 @@ export interface TrainerState {
   totalSteps: number;
 }
 
-export interface CheckpointContent {
-  state: TrainerState;
-  weights: Map<string, HostTensor>;
-  optimizer: OptimizerState;
-  /** Extra files (name → contents), e.g. adapter_config.json + adapter_model.safetensors. */
-  extraFiles?: Map<string, string | Uint8Array>;
-}
-
 export const checkpointDirName = (step: number): string => `checkpoint-${step}`;
 
-/** Write `<outputDir>/checkpoint-<step>` atomically and return its path. */
-export async function saveCheckpoint(outputDir: string, c: CheckpointContent): Promise<string> {
-  const dir = join(outputDir, checkpointDirName(c.state.step));
+/**
+ * Write `<outputDir>/checkpoint-<step>` atomically: `writeContents` fills a temporary folder with the
+ * runner's files, then trainer_state.json is added and the folder renamed into place. Returns its path.
+ */
+export async function writeCheckpointFolder(outputDir: string, state: TrainerState, writeContents: (dir: string) => Promise<void>): Promise<string> {
+  const dir = join(outputDir, checkpointDirName(state.step));
   await writeDirAtomic(dir, async (tmp) => {
-    await saveSafetensors(join(tmp, WEIGHTS_FILE), c.weights);
-    const opt = new Map<string, HostTensor>();
-    for (const [k, v] of c.optimizer.slots) opt.set(k, { dtype: 'F32', shape: v.shape, data: v.data });
-    for (const [k, v] of c.optimizer.bytes ?? []) opt.set(k, { dtype: 'U8', shape: v.shape, data: v.data });
-    await saveSafetensors(join(tmp, OPTIMIZER_FILE), opt, { optimizer_step: String(c.optimizer.step) });
-    for (const [name, data] of c.extraFiles ?? []) await writeFile(join(tmp, name), data);
-    await writeFile(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(c.state, null, 2)}\n`);
+    await writeContents(tmp);
+    await writeFile(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
   });
   return dir;
 }
@@ -102,7 +89,8 @@ export async function findResumeCheckpoint(outputDir: string, spec: string, cwd:
   return dir;
 }
 
-export async function loadCheckpoint(dir: string): Promise<CheckpointContent> {
+/** The trainer state of a checkpoint folder (TRAIN_CHECKPOINT_INVALID when unreadable or of another format). */
+export async function readTrainerState(dir: string): Promise<TrainerState> {
   const file = join(dir, TRAINER_STATE_FILE);
   let state: TrainerState;
   try {
@@ -113,13 +101,5 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointContent> {
   if (state.format !== CHECKPOINT_FORMAT) {
     fail('TRAIN_CHECKPOINT_INVALID', `${file} has format ${JSON.stringify(state.format)}`, { file, expected: CHECKPOINT_FORMAT, hint: 'this checkpoint was written by another tool or version' });
   }
-  const weights = await loadSafetensors(join(dir, WEIGHTS_FILE));
-  const opt = await loadSafetensors(join(dir, OPTIMIZER_FILE));
-  const slots: OptimizerState['slots'] = new Map();
-  const bytes: NonNullable<OptimizerState['bytes']> = new Map();
-  for (const [k, v] of opt) {
-    if (v.data instanceof Uint8Array) bytes.set(k, { shape: v.shape, data: v.data });
-    else slots.set(k, { shape: v.shape, data: v.data as Float32Array });
-  }
-  return { state, weights, optimizer: { step: state.optimizer.step, slots, ...(bytes.size ? { bytes } : {}) } };
+  return state;
 }

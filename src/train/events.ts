@@ -22,6 +22,8 @@ export interface StepMetrics {
   tokens: number;
   tokensPerSecond: number;
   elapsedSeconds: number;
+  /** With loss terms: each term (and `ce`, the token loss) averaged over the window; `loss` is their sum. */
+  lossTerms?: Record<string, number>;
 }
 
 export interface EvalMetrics {
@@ -36,10 +38,18 @@ export interface CheckpointInfo {
   dir: string;
 }
 
-export type TrainEndReason = 'completed' | 'max_steps' | 'interrupted' | 'early_stopping' | 'non_finite_loss';
+/**
+ * Why a run ended: it ran every planned step (`completed`), was stopped by a signal (`interrupted`),
+ * stopped early on the evaluation loss (`early_stopping`), hit a NaN or infinite loss
+ * (`non_finite_loss`), or failed with an error (`failed`).
+ */
+export type TrainEndReason = 'completed' | 'interrupted' | 'early_stopping' | 'non_finite_loss' | 'failed';
 
 export interface TrainEndInfo {
+  /** Optimizer steps completed when it ended. */
   step: number;
   reason: TrainEndReason;
   outputDir: string;
+  /** For `failed` and `non_finite_loss`: the diagnostic's code and message. */
+  error?: { code: string; message: string };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { builtinFormats } from '../../src/data/builtin-formats.js';
+import { builtinFormats } from '../helpers/formats.js';
 import type { DatasetConfig, DataConfig } from '../../src/data/config.js';
 import { prepareData } from '../../src/data/prepare.js';
 import { loadTokenizer } from '../../src/tokenizer/index.js';

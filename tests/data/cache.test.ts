@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtinFormats } from '../../src/data/builtin-formats.js';
+import { builtinFormats } from '../helpers/formats.js';
 import { prepareData } from '../../src/data/prepare.js';
 import { loadTokenizer } from '../../src/tokenizer/index.js';
 import type { DatasetConfig } from '../../src/data/config.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { builtinFormats } from '../../src/data/builtin-formats.js';
+import { builtinFormats } from '../helpers/formats.js';
 import { prepareData } from '../../src/data/prepare.js';
 import { ioHubDatasetSource } from '../../src/data/sources/hub-io.js';
 import { startFakeHub, type FakeHub } from '../io/hub/fake-hub.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { builtinFormats } from '../../src/data/builtin-formats.js';
+import { builtinFormats } from '../helpers/formats.js';
 import { collate } from '../../src/data/collate.js';
 import { splitAndMix, valCount, type TaggedExample } from '../../src/data/mix-split.js';
 import { asRow, packExamples } from '../../src/data/pack.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { builtinFormats } from '../../src/data/builtin-formats.js';
+import { builtinFormats } from '../helpers/formats.js';
 import { prepareData } from '../../src/data/prepare.js';
 import { repoSplitPatterns, type HubDatasetSource } from '../../src/data/sources/hub.js';
 import { readSourceRows } from '../../src/data/sources/read-source.js';

@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { isTuneError, type Diagnostic } from '../../src/diagnostics/index.js';
-import { checkWasmBudget, configureHeapGuard, estimateRunBytes, heapGuardSettings, initEngine, memoryStats, tf } from '../../src/engine/index.js';
+import { WASM_HEAP_MAX_BYTES, checkWasmBudget, configureHeapGuard, heapGuardSettings, initEngine, memoryStats, tf } from '../../src/engine/index.js';
+import { estimateTrainingMemory, type MemoryInputs } from '../../src/plan/memory.js';
+import { TFJS_BACKENDS } from '../../src/engine/backends.js';
 
 const run = promisify(execFile);
 
@@ -17,39 +19,37 @@ function diagnosticOf(f: () => unknown): Diagnostic {
   assert.fail('expected a TuneError');
 }
 
-/** GPT-2 small with LoRA r=8 on q and v, batch 1, 256 tokens. */
-const GPT2_LORA = {
-  params: 124_439_808,
-  trainableParams: 294_912,
+/** GPT-2 small with LoRA r=8 on q and v, batch 1, 256 tokens, AdamW, on wasm (XNNPACK packs every weight). */
+const WASM = TFJS_BACKENDS.find((b) => b.name === 'wasm')!;
+const GPT2_LORA: MemoryInputs = {
+  dims: { layers: 12, hidden: 768, heads: 12, kvHeads: 12, headDim: 64, intermediate: 3072, vocab: 50257, mlpWideTensors: 2 },
+  params: { total: 124_439_808, trainable: 294_912, quantized: 0, matmul: 124_439_808 },
+  optimizerState: { bytes: 8 * 294_912, host: false },
   microBatchSize: 1,
   sequenceLen: 256,
-  hiddenSize: 768,
-  numLayers: 12,
-  numHeads: 12,
-  vocabSize: 50257,
+  gradientCheckpointing: false,
+  engineCopies: WASM.copies,
 };
 
 describe('engine: wasm heap budget (before a run)', () => {
   it('estimates the bytes of a GPT-2-small LoRA step by the documented formula', () => {
-    assert.deepEqual(estimateRunBytes(GPT2_LORA), {
-      weights: 497_759_232,
-      packedWeights: 497_759_232,
-      gradients: 1_179_648,
-      optimizer: 2_359_296,
-      activations: 245_366_784,
-      logits: 154_389_504,
-      reserve: 67_108_864,
-      total: 1_465_922_560,
-    });
-    const ckpt = estimateRunBytes({ ...GPT2_LORA, gradientCheckpointing: true, backend: 'cpu' });
+    const m = estimateTrainingMemory(GPT2_LORA);
+    const { weights, packedWeights, gradients, optimizerState, activations, logits, reserve, total } = m;
+    assert.deepEqual(
+      { weights, packedWeights, gradients, optimizerState, activations, logits, reserve, total },
+      { weights: 497_759_232, packedWeights: 497_759_232, gradients: 1_179_648, optimizerState: 2_359_296, activations: 245_366_784, logits: 154_389_504, reserve: 67_108_864, total: 1_465_922_560 },
+    );
+    const cpu = TFJS_BACKENDS.find((b) => b.name === 'cpu')!;
+    const ckpt = estimateTrainingMemory({ ...GPT2_LORA, gradientCheckpointing: true, engineCopies: cpu.copies });
     assert.equal(ckpt.activations, 29_884_416);
     assert.equal(ckpt.packedWeights, 0);
   });
 
   it('checkWasmBudget passes what fits and fails with ENGINE_WASM_HEAP, the sizes and what to change', () => {
-    checkWasmBudget(estimateRunBytes(GPT2_LORA));
-    const full = estimateRunBytes({ ...GPT2_LORA, trainableParams: GPT2_LORA.params, microBatchSize: 8 });
-    const d = diagnosticOf(() => checkWasmBudget(full));
+    checkWasmBudget(estimateTrainingMemory(GPT2_LORA).wasmHeap, WASM_HEAP_MAX_BYTES);
+    const p = GPT2_LORA.params;
+    const full = estimateTrainingMemory({ ...GPT2_LORA, params: { ...p, trainable: p.total }, optimizerState: { bytes: 8 * p.total, host: false }, microBatchSize: 8 });
+    const d = diagnosticOf(() => checkWasmBudget(full.wasmHeap, WASM_HEAP_MAX_BYTES));
     assert.equal(d.code, 'ENGINE_WASM_HEAP');
     assert.equal(d.message, 'the wasm heap is too small for this run (estimated before it starts): needs 5.36 GiB, 4.00 GiB available');
     assert.equal(d.found, '5.36 GiB'); // 5_753_955_328 bytes: 5 × 4 × params + activations + logits + reserve

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { CliIO, Command } from '../../src/cli/command.js';
 import { reportError } from '../../src/cli/main.js';
+import { CATALOG } from './plugins.js';
 
 /** An in-memory CliIO for running commands in-process. */
 export function captureIO(cwd = process.cwd(), env: NodeJS.ProcessEnv = {}): CliIO & { out(): string; err(): string } {
@@ -31,7 +32,7 @@ export async function runCommand(command: Command, argv: string[]): Promise<{ co
   const io = captureIO();
   let code: number;
   try {
-    code = await command.run(argv, io);
+    code = await command.run(argv, { ...io, plugins: CATALOG });
   } catch (e) {
     code = reportError(e, io);
   }

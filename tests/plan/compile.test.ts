@@ -3,13 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadRecipe, resolveRecipeObject } from '../../src/recipe/load.js';
-import { parseModelConfig, readModelConfig } from '../../src/models/catalog.js';
-import { compile, planRecipe, gpuReferenceBudget, chooseEngine } from '../../src/plan/index.js';
+import { readModelConfig } from '../../src/models/catalog.js';
+import { planRecipe } from '../../src/exec/plan-recipe.js';
+import { gpuReferenceBudget } from '../../src/plan/index.js';
 import type { Plan } from '../../src/plan/index.js';
+import { pluginsForRecipe } from '../../src/plugin-host/recipe.js';
+import { CATALOG, loraPlanOf, planWith } from '../helpers/plugins.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const STORIES = join(REPO, 'models/stories260k');
-const NATIVE_OFF = { installed: () => false, nativeAddon: () => false };
 const MACHINE = { totalBytes: 24 * 2 ** 30, cores: 2 };
 
 /** A llama small enough to count by hand: vocab 100, hidden 64, MLP 128, 1 layer, 4 heads, untied head. */
@@ -30,30 +32,32 @@ function recipeObject(method: Record<string, unknown>, extra: Record<string, unk
 describe('plan: compile', () => {
   it('stories260k LoRA r=8 on q,k,v,o: 17,920 trainable parameters, counted by hand', async () => {
     const recipe = await loadRecipe(join(REPO, 'recipes/tiny/stories-lora.yaml'), { cwd: REPO });
-    const plan = compile(recipe, { config: readModelConfig(STORIES), data: { trainRows: 50, valRows: 0, how: 'test' }, engine: chooseEngine('auto', NATIVE_OFF), machine: MACHINE });
+    const plan = await planWith(recipe, { config: readModelConfig(STORIES), data: { trainRows: 50, valRows: 0, how: 'test' }, env: { TUNEKIT_NATIVE: '0' }, machine: MACHINE });
     // hidden 64, 8 heads × head_dim 8, 4 kv heads → k/v out 32; A [8, in] + B [out, 8] per target:
     // q 8·(64+64) = 1024, k 8·(64+32) = 768, v 768, o 1024 → 3,584 per layer × 5 layers.
     assert.equal(plan.parameters.trainable, 17_920);
     assert.equal(plan.parameters.adapters, 17_920);
     assert.equal(plan.parameters.base, 260_032);
     assert.equal(plan.parameters.total, 277_952);
-    assert.equal(plan.method.lora?.targets, 20);
-    assert.equal(plan.method.lora?.scaling, 2);
+    assert.equal(loraPlanOf(plan)?.targets, 20);
+    assert.equal(loraPlanOf(plan)?.scaling, 2);
     const k = plan.modules.find((m) => m.path === 'model.layers.0.self_attn.k_proj')!;
-    assert.deepEqual([k.outFeatures, k.placement, k.loraParams, k.trainableParams], [32, 'lora', 768, 0]);
+    assert.deepEqual([k.outFeatures, k.placement, k.label, k.addedParams, k.trainableParams], [32, 'lora', 'lora r=8', 768, 768]);
+    // The adapter tensors are named and ordered as the run creates them.
+    assert.deepEqual(plan.tensors.slice(1, 6).map((t) => t.name), ['model.layers.0.self_attn.q_proj.weight', 'model.layers.0.self_attn.q_proj.lora_A.weight', 'model.layers.0.self_attn.q_proj.lora_B.weight', 'model.layers.0.self_attn.k_proj.weight', 'model.layers.0.self_attn.k_proj.lora_A.weight']);
     assert.equal(plan.modules.find((m) => m.path === 'model.layers.0.mlp.up_proj')?.placement, 'frozen');
     assert.equal(plan.modules.find((m) => m.path === 'lm_head')?.placement, 'tied');
     assert.deepEqual(plan.optimizer.groups.map((g) => [g.name, g.tensors, g.parameters]), [['decay', 40, 17_920], ['no_decay', 0, 0]]);
     // 50 rows / micro 8 = 7 micro-batches = 7 steps per epoch; max_steps wins.
     assert.deepEqual([plan.steps.stepsPerEpoch, plan.steps.totalSteps, plan.schedule.warmupSteps], [7, 60, 5]);
-    assert.equal(plan.engine.reason, 'auto → wasm (tfjs-node not installed, native addon not built)');
+    assert.equal(plan.engine.reason, 'auto → wasm (tfjs-node not installed; native disabled by TUNEKIT_NATIVE=0; wasm ships with tunekit)');
     assert.ok(plan.memory.wasm?.fits);
     assert.ok(Object.isFrozen(plan) && Object.isFrozen(plan.modules[0]) && Object.isFrozen(plan.memory.machine));
   });
 
-  it('full fine-tuning: trainable = total; biases and norm weights in the no-decay group; freeze patterns', () => {
+  it('full fine-tuning: trainable = total; biases and norm weights in the no-decay group; freeze patterns', async () => {
     const recipe = resolveRecipeObject(recipeObject({ kind: 'full' }, { optimizer: { name: 'adamw', lr: 1e-3, weight_decay: 0.1 } }), { baseDir: REPO, cwd: REPO });
-    const plan = compile(recipe, { config: parseModelConfig(TINY_LLAMA), machine: MACHINE });
+    const plan = await planWith(recipe, { machine: MACHINE });
     // embed 6,400 + q,k,v,o 4·4,096 + gate,up,down 3·8,192 + 3 norms · 64 + lm_head 6,400
     assert.equal(plan.parameters.total, 6400 + 16384 + 24576 + 192 + 6400);
     assert.equal(plan.parameters.trainable, plan.parameters.total);
@@ -61,15 +65,15 @@ describe('plan: compile', () => {
     assert.ok(plan.modules.every((m) => m.placement === 'trainable'));
     assert.equal(plan.steps.totalSteps, 10);
     assert.equal(plan.memory.transposedCopies, 0, 'nothing frozen, nothing transposed');
-    const frozen = compile(resolveRecipeObject(recipeObject({ kind: 'full', freeze: ['embed_tokens', 'layers\\.0\\.self_attn'] }), { baseDir: REPO, cwd: REPO }), { config: parseModelConfig(TINY_LLAMA) });
+    const frozen = await planWith(resolveRecipeObject(recipeObject({ kind: 'full', freeze: ['embed_tokens', 'layers\\.0\\.self_attn'] }), { baseDir: REPO, cwd: REPO }));
     assert.equal(frozen.parameters.trainable, 53952 - 6400 - 16384);
     assert.equal(frozen.modules.find((m) => m.path === 'model.layers.0.self_attn.q_proj')?.placement, 'frozen');
   });
 
-  it('QLoRA bytes of a hand-computable config: NF4 0.5 + absmax per 64, double quant 1/64 + 4/(64·256)', () => {
+  it('QLoRA bytes of a hand-computable config: NF4 0.5 + absmax per 64, double quant 1/64 + 4/(64·256)', async () => {
     const method = { kind: 'qlora', lora: { r: 4, alpha: 8, target_modules: ['q_proj', 'v_proj'] }, quantization: { type: 'nf4', blocksize: 64, double_quant: false } };
     const recipe = resolveRecipeObject(recipeObject(method), { baseDir: REPO, cwd: REPO });
-    const plan = compile(recipe, { config: parseModelConfig(TINY_LLAMA), engine: chooseEngine('cpu'), machine: MACHINE });
+    const plan = await planWith(recipe, { backend: 'cpu', machine: MACHINE });
     // Quantized: the 7 block projections, 4·64·64 + 3·64·128 = 40,960 parameters.
     assert.equal(plan.parameters.quantized, 40_960);
     assert.equal(plan.memory.quantizedWeights, 40_960 * (0.5 + 4 / 64)); // 23,040
@@ -81,33 +85,36 @@ describe('plan: compile', () => {
     // Wᵀ copies of frozen dense [out, in] matrices: none on cpu/native (the matmul takes the
     // transpose); on wasm the untied lm_head only (the embedding is a gather).
     assert.equal(plan.memory.transposedCopies, 0);
-    const onWasm = compile(recipe, { config: parseModelConfig(TINY_LLAMA), engine: chooseEngine('wasm'), machine: MACHINE });
+    const onWasm = await planWith(recipe, { backend: 'wasm', machine: MACHINE });
     assert.equal(onWasm.memory.transposedCopies, 4 * 6400);
     // Dequantization scratch: the largest 4-bit matrix (64×128) in float32, once on cpu.
     assert.equal(plan.memory.dequantScratch, 4 * 8192);
     // Activations, B=2 T=16 one layer: per token 8h + 2·kv·hd + 4·f (gated MLP) + LoRA r·2 targets
     // (+ the dropped-out q/v inputs 2·64 when dropout > 0), plus 2·B·H·T² scores/probabilities.
-    const drop = plan.method.lora!.dropout > 0 ? 128 : 0;
+    const drop = loraPlanOf(plan)!.dropout > 0 ? 128 : 0;
     assert.equal(plan.memory.activationsFull, 4 * (2 * 16 * (8 * 64 + 2 * 64 + 4 * 128 + 8 + drop) + 2 * 2 * 4 * 16 * 16));
     assert.equal(plan.memory.logits, 3 * 4 * 2 * 16 * 100);
     assert.deepEqual(plan.modules.filter((m) => m.kind === 'linear').map((m) => m.placement), ['nf4+lora', 'nf4', 'nf4+lora', 'nf4', 'nf4', 'nf4', 'nf4']);
-    const dq = compile(resolveRecipeObject(recipeObject({ ...method, quantization: { type: 'nf4', blocksize: 64, double_quant: true } }), { baseDir: REPO, cwd: REPO }), { config: parseModelConfig(TINY_LLAMA) });
+    assert.equal(plan.modules.find((m) => m.placement === 'nf4+lora')?.label, 'nf4+lora r=4');
+    const dq = await planWith(resolveRecipeObject(recipeObject({ ...method, quantization: { type: 'nf4', blocksize: 64, double_quant: true } }), { baseDir: REPO, cwd: REPO }));
     assert.equal(dq.memory.quantizedWeights, 20_480 + 640 + 10);
   });
 
   it('plans LoRA on embed_tokens and lm_head (PEFT embedding LoRA and head LoRA), counted by hand', async () => {
-    const plan = await planRecipe(await loadRecipe(join(REPO, 'recipes/llama3-8b-lora-r128.yaml'), { cwd: REPO }), { env: { HF_HOME: mkdtempSync(join(tmpdir(), 'plan-hf-')) } });
-    assert.equal(plan.diagnostics.find((x) => x.code === 'PLAN_LORA_TARGET_UNSUPPORTED'), undefined, JSON.stringify(plan.diagnostics));
+    const recipe = await loadRecipe(join(REPO, 'recipes/llama3-8b-lora-r128.yaml'), { cwd: REPO });
+    const plan = await planRecipe(recipe, await pluginsForRecipe(recipe, CATALOG), { env: { HF_HOME: mkdtempSync(join(tmpdir(), 'plan-hf-')) } });
+    assert.deepEqual(plan.diagnostics.filter((x) => x.severity === 'error'), []);
+    assert.equal(plan.tensors.find((t) => t.name === 'model.embed_tokens.lora_embedding_A')?.numel, 128 * 128256, 'embedding LoRA is named as PEFT and the run name it');
     assert.equal(plan.parameters.base, 8_030_261_248);
     // r 128 per layer: q/o 128·(4096+4096) ×2, k/v 128·(4096+1024) ×2, gate/up/down 128·(4096+14336) ×3
     // = 10,485,760 × 32 layers; embed_tokens A [128, 128256] + B [4096, 128] and lm_head likewise, 16,941,056 each.
     assert.equal(plan.parameters.adapters, 10_485_760 * 32 + 2 * 16_941_056);
-    assert.equal(plan.method.lora?.targets, 7 * 32 + 2);
+    assert.equal(loraPlanOf(plan)?.targets, 7 * 32 + 2);
   });
 
-  it('reports LoRA targets tune run cannot adapt (norms)', () => {
-    const plan = compile(resolveRecipeObject(recipeObject({ kind: 'lora', lora: { r: 8, target_modules: '.*\\.(q_proj|input_layernorm)' } }), { baseDir: REPO, cwd: REPO }), { config: parseModelConfig(TINY_LLAMA) });
-    const d = plan.diagnostics.find((x) => x.code === 'PLAN_LORA_TARGET_UNSUPPORTED');
+  it('reports LoRA targets tune run cannot adapt (norms)', async () => {
+    const plan = await planWith(resolveRecipeObject(recipeObject({ kind: 'lora', lora: { r: 8, target_modules: '.*\\.(q_proj|input_layernorm)' } }), { baseDir: REPO, cwd: REPO }));
+    const d = plan.diagnostics.find((x) => x.code === 'LORA_UNSUPPORTED_TARGET');
     assert.ok(d, JSON.stringify(plan.diagnostics));
     assert.match(d.message, /^LoRA on model\.layers\.0\.input_layernorm:/);
   });
@@ -116,7 +123,8 @@ describe('plan: compile', () => {
 describe('plan: MPT-30B QLoRA from the built-in config', () => {
   let plan: Plan;
   before(async () => {
-    plan = await planRecipe(await loadRecipe(join(REPO, 'recipes/mpt30b-qlora.yaml'), { cwd: REPO }), { env: { HF_HOME: mkdtempSync(join(tmpdir(), 'plan-hf-')) } });
+    const recipe = await loadRecipe(join(REPO, 'recipes/mpt30b-qlora.yaml'), { cwd: REPO });
+    plan = await planRecipe(recipe, await pluginsForRecipe(recipe, CATALOG), { env: { HF_HOME: mkdtempSync(join(tmpdir(), 'plan-hf-')) } });
   });
 
   it('counts 29.96B parameters, 220M LoRA on up/down and 29.6B stored NF4', () => {

@@ -16,9 +16,9 @@ describe('a third-party dataset format plugin', function () {
       `import { definePlugin } from ${JSON.stringify(pathToFileURL(resolve('src/index.ts')).href)};
 export default definePlugin({
   name: 'qa-format', version: '1.0.0',
-  setup: () => ({
-    datasetFormats: (m) => m.set('qa', {
-      name: 'qa', keys: [],
+  recipe: {
+    datasetFormats: [{
+      name: 'qa', description: 'question / answer rows',
       promisesEos: () => true,
       validateRow: (row: Record<string, unknown>) => (typeof row['q'] === 'string' && typeof row['a'] === 'string' ? null : { field: 'q', message: 'q and a must be strings' }),
       toExample: (row: Record<string, unknown>, ctx: any) => {
@@ -26,8 +26,8 @@ export default definePlugin({
         const full = ctx.tokenizer.encode('Q: ' + row['q'] + '\\nA: ' + row['a']).concat([ctx.tokenizer.eosTokenId]);
         return { input_ids: full, labels: full.map((id: number, i: number) => (i < p.length ? -100 : id)) };
       },
-    }),
-  }),
+    }],
+  },
 });
 `,
     );

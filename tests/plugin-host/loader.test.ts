@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { definePlugin, loadPlugins, createDriver, type TunePluginHooks, type Plugin } from '../../src/plugin-host/index.js';
 import { TuneError } from '../../src/diagnostics/index.js';
+import { resolveRecipeObject } from '../../src/recipe/load.js';
+
+/** The recipe the plugins are set up with. */
+const RECIPE = resolveRecipeObject({ recipe_version: 1, model: { base: 'models/stories260k' }, data: { datasets: [{ path: 'examples/data/tiny-alpaca.jsonl' }] }, method: { kind: 'lora' } });
 
 const pluginModule = pathToFileURL(join(process.cwd(), 'src/plugin-host/index.ts')).href;
 
@@ -34,28 +38,28 @@ export default definePlugin({
   const at = { file: 'recipe.yaml', line: 7, col: 5 };
 
   it('loads built-in, relative TypeScript and npm-package plugins; applies option defaults', async () => {
-    const loaded = await loadPlugins<TunePluginHooks>([{ use: 'builtin' }, { use: './counter.ts' }, { use: '@team/tk-plugin' }], { baseDir: dir, builtins });
+    const loaded = await loadPlugins<TunePluginHooks>([{ use: 'builtin' }, { use: './counter.ts' }, { use: '@team/tk-plugin' }], { baseDir: dir, builtins, recipe: RECIPE });
     assert.deepEqual(loaded.map((p) => p.name), ['builtin', 'counter', '@team/tk-plugin']);
     await createDriver(loaded).hookParallel('log', { x: 1 });
     assert.deepEqual((globalThis as { __counter?: unknown }).__counter, [2, 1]);
   });
 
   it('a missing plugin is PLUGIN_NOT_FOUND at the entry position', async () => {
-    await assert.rejects(loadPlugins([{ use: './nope.ts', at }], { baseDir: dir, builtins }), (e: unknown) => {
+    await assert.rejects(loadPlugins([{ use: './nope.ts', at }], { baseDir: dir, builtins, recipe: RECIPE }), (e: unknown) => {
       const d = (e as TuneError).diagnostics[0];
       return d?.code === 'PLUGIN_NOT_FOUND' && d.line === 7 && d.col === 5;
     });
-    await assert.rejects(loadPlugins([{ use: 'not-installed-anywhere', at }], { baseDir: dir, builtins }), /PLUGIN_NOT_FOUND/);
+    await assert.rejects(loadPlugins([{ use: 'not-installed-anywhere', at }], { baseDir: dir, builtins, recipe: RECIPE }), /PLUGIN_NOT_FOUND/);
   });
 
   it('a module that throws or exports no plugin is PLUGIN_LOAD_FAILED', async () => {
-    await assert.rejects(loadPlugins([{ use: './broken.mjs', at }], { baseDir: dir, builtins }), (e: unknown) => e instanceof TuneError && e.code === 'PLUGIN_LOAD_FAILED' && /runtime/.test(e.message));
-    await assert.rejects(loadPlugins([{ use: './plain.mjs', at }], { baseDir: dir, builtins }), (e: unknown) => e instanceof TuneError && e.code === 'PLUGIN_LOAD_FAILED' && /does not export a plugin/.test(e.message));
+    await assert.rejects(loadPlugins([{ use: './broken.mjs', at }], { baseDir: dir, builtins, recipe: RECIPE }), (e: unknown) => e instanceof TuneError && e.code === 'PLUGIN_LOAD_FAILED' && /runtime/.test(e.message));
+    await assert.rejects(loadPlugins([{ use: './plain.mjs', at }], { baseDir: dir, builtins, recipe: RECIPE }), (e: unknown) => e instanceof TuneError && e.code === 'PLUGIN_LOAD_FAILED' && /does not export a plugin/.test(e.message));
   });
 
   it('options are validated by the plugin schema with recipe positions', async () => {
     const locateOption = (p: string) => (p === '/evry' ? { file: 'recipe.yaml', line: 9, col: 9 } : p === '/every' ? { file: 'recipe.yaml', line: 10, col: 16 } : undefined);
-    await assert.rejects(loadPlugins([{ use: './counter.ts', options: { evry: 3, every: 0 }, at, locateOption }], { baseDir: dir, builtins }), (e: unknown) => {
+    await assert.rejects(loadPlugins([{ use: './counter.ts', options: { evry: 3, every: 0 }, at, locateOption }], { baseDir: dir, builtins, recipe: RECIPE }), (e: unknown) => {
       const ds = (e as TuneError).diagnostics.map((d) => `${d.code}@${d.line}:${d.col} ${d.message}`);
       assert.deepEqual(ds.sort(), ['PLUGIN_INVALID_OPTIONS@10:16 plugin `counter`: option `/every` must be >= 1', 'PLUGIN_INVALID_OPTIONS@9:9 plugin `counter`: unknown option `evry`']);
       return true;
@@ -63,6 +67,6 @@ export default definePlugin({
   });
 
   it('the same plugin twice is PLUGIN_DUPLICATE', async () => {
-    await assert.rejects(loadPlugins([{ use: 'builtin' }, { use: 'builtin', at }], { baseDir: dir, builtins }), /PLUGIN_DUPLICATE/);
+    await assert.rejects(loadPlugins([{ use: 'builtin' }, { use: 'builtin', at }], { baseDir: dir, builtins, recipe: RECIPE }), /PLUGIN_DUPLICATE/);
   });
 });

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { isTuneError } from '../../src/diagnostics/index.js';
 import { checkRecipeFile, loadRecipe } from '../../src/recipe/load.js';
 import { parseOverride } from '../../src/recipe/overrides.js';
+import { loraOf } from '../helpers/recipe.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const CHAIN = 'tests/fixtures/recipes/chain';
@@ -12,9 +13,9 @@ const CHAIN = 'tests/fixtures/recipes/chain';
 describe('recipe: extends', () => {
   it('merges a three-level chain: objects merge, lists replace, null deletes', async () => {
     const r = await loadRecipe(`${CHAIN}/sub/leaf.yaml`, { cwd: REPO });
-    assert.equal(r.method.lora?.r, 16); // middle
-    assert.equal(r.method.lora?.alpha, 16); // base, kept by the object merge
-    assert.deepEqual(r.method.lora?.target_modules, ['q_proj', 'k_proj', 'v_proj', 'o_proj']); // replaced list
+    assert.equal(loraOf(r)?.r, 16); // middle
+    assert.equal(loraOf(r)?.alpha, 16); // base, kept by the object merge
+    assert.deepEqual(loraOf(r)?.target_modules, ['q_proj', 'k_proj', 'v_proj', 'o_proj']); // replaced list
     assert.equal(r.optimizer.lr, 1e-3);
     assert.equal(r.schedule.warmup_steps, 3);
     assert.equal(r.schedule.warmup_ratio, 0); // deleted, default applies
@@ -95,7 +96,7 @@ describe('recipe: command-line overrides', () => {
     });
     assert.equal(r.optimizer.lr, 5e-4);
     assert.equal(r.data.datasets[0]!.split, 'validation');
-    assert.equal(r.method.lora?.target_modules, null);
+    assert.equal(loraOf(r)?.target_modules, null);
     assert.equal(r.output.dir, join(REPO, 'tmp/o')); // override paths are relative to the working directory
     assert.deepEqual(r.source.overrides, ['optimizer.lr=5e-4', 'data.datasets.0.split=validation', '~method.lora.target_modules', 'output.dir=tmp/o']);
   });

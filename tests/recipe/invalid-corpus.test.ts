@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isKnownCode } from '../../src/diagnostics/index.js';
-import { checkRecipeFile } from '../../src/recipe/load.js';
+import { checkRecipe } from '../../src/plugin-host/recipe.js';
+import { CATALOG } from '../helpers/plugins.js';
 
 /**
  * Fixture-folder table test: each folder of tests/fixtures/invalid holds a recipe.yaml (plus any files
@@ -24,10 +25,11 @@ describe('recipe: invalid-recipe corpus (tests/fixtures/invalid)', () => {
   });
 
   for (const name of cases) {
-    it(name, () => {
+    it(name, async () => {
       const dir = join(ROOT, name);
       const exp = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
-      const { recipe, diagnostics } = checkRecipeFile('recipe.yaml', { cwd: dir, overrides: exp.overrides ?? [] });
+      // With the first-party plugins, as `tune validate` checks it: their keys and checks included.
+      const { recipe, diagnostics } = await checkRecipe('recipe.yaml', { cwd: dir, overrides: exp.overrides ?? [], catalog: CATALOG });
       assert.equal(recipe, undefined, 'an invalid recipe must not resolve');
       const actual = diagnostics.map((d) => `${d.code} ${d.file ?? '-'}:${d.line ?? '-'}:${d.col ?? '-'} ${d.message}`);
       assert.equal(diagnostics.length, exp.diagnostics.length, `diagnostics:\n${actual.join('\n')}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { isTuneError } from '../../src/diagnostics/index.js';
 import { loadRecipe, locateInRecipe, resolveRecipeObject, validateRecipeFile } from '../../src/recipe/load.js';
+import { loraOf } from '../helpers/recipe.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const minimal = (extra: Record<string, unknown> = {}) => ({
@@ -15,7 +16,9 @@ const minimal = (extra: Record<string, unknown> = {}) => ({
 describe('recipe: resolve (defaults, paths, computed values)', () => {
   it('fills every default from the schema', () => {
     const r = resolveRecipeObject(minimal(), { baseDir: REPO, cwd: REPO });
-    assert.deepEqual(r.optimizer, { name: 'adamw', lr: 2e-4, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum: 0, nesterov: false });
+    // The optimizer's own keys only: AdamW takes betas and eps, not SGD's momentum and nesterov.
+    assert.deepEqual(r.optimizer, { name: 'adamw', lr: 2e-4, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 });
+    assert.deepEqual(resolveRecipeObject(minimal({ optimizer: { name: 'sgd' } }), { baseDir: REPO, cwd: REPO }).optimizer, { name: 'sgd', lr: 2e-4, weight_decay: 0, momentum: 0, nesterov: false });
     assert.deepEqual(r.schedule, { name: 'linear', warmup_steps: 0, warmup_ratio: 0, min_lr_ratio: 0 });
     assert.deepEqual(r.training, {
       epochs: 1,
@@ -27,7 +30,7 @@ describe('recipe: resolve (defaults, paths, computed values)', () => {
       gradient_checkpointing: false,
       seed: 42,
     });
-    assert.deepEqual(r.method.lora, {
+    assert.deepEqual(loraOf(r), {
       r: 8,
       alpha: 16,
       dropout: 0,
@@ -39,16 +42,16 @@ describe('recipe: resolve (defaults, paths, computed values)', () => {
       init: 'default',
       init_from: null,
     });
-    assert.equal(r.method.quantization, null);
+    assert.equal(r.method['quantization'], undefined, 'a lora recipe carries no quantization block');
     assert.deepEqual(r.logging, { steps: 10, jsonl: true, tensorboard: false, progress: 'auto' });
     assert.deepEqual(r.engine, { backend: 'auto', threads: null });
     const ds = r.data.datasets[0]!;
     assert.equal(ds.format, 'alpaca');
     assert.equal(
-      ds.template.prompt_no_input,
+      (ds['template'] as { prompt_no_input: string }).prompt_no_input,
       'Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\n{instruction}\n\n### Response:',
     );
-    assert.deepEqual(ds.fields, { instruction: 'instruction', input: 'input', output: 'output' });
+    assert.deepEqual(ds['fields'], { instruction: 'instruction', input: 'input', output: 'output' });
     assert.equal(ds.train_on_inputs, false);
     assert.equal(ds.on_bad_row, 'error');
   });
@@ -73,7 +76,7 @@ describe('recipe: resolve (defaults, paths, computed values)', () => {
     assert.deepEqual([r.model.base, r.model.base_kind, r.model.revision], ['HuggingFaceTB/SmolLM2-135M', 'hub', 'v1']);
     assert.deepEqual([r.data.datasets[0]!.path, r.data.datasets[0]!.path_kind], ['tatsu-lab/alpaca', 'hub']);
     assert.deepEqual(r.output.export, ['full']);
-    assert.equal(r.method.lora, null);
+    assert.deepEqual(r.method, { kind: 'full', freeze: [] }, 'a full fine-tune carries its own keys only');
   });
 
   it('max_steps replaces epochs; per-dataset settings inherit from data', () => {

@@ -3,9 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { checkRecipeFile, loadRecipe } from '../../src/recipe/load.js';
+import { loadRecipe } from '../../src/recipe/load.js';
 import { starterRecipe } from '../../src/recipe/starter.js';
 import { writeFileSync } from 'node:fs';
+import { loraOf } from '../helpers/recipe.js';
+import { CATALOG, REGISTRY } from '../helpers/plugins.js';
+import { checkRecipe } from '../../src/plugin-host/recipe.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const shipped = fg.sync('recipes/**/*.y?(a)ml', { cwd: REPO }).sort();
@@ -27,12 +30,12 @@ describe('recipe: shipped recipes', () => {
   });
 
   for (const f of shipped) {
-    it(`${f} validates cleanly and starts with a $schema line`, () => {
+    it(`${f} validates cleanly and starts with a $schema line`, async () => {
       const text = readFileSync(join(REPO, f), 'utf8');
       assert.match(text.split('\n')[0]!, /^# yaml-language-server: \$schema=(\.\.\/)+schema\/recipe\.schema\.json$/);
       const schemaRef = /\$schema=(\S+)/.exec(text)![1]!;
       assert.equal(resolve(REPO, f, '..', schemaRef), join(REPO, 'schema/recipe.schema.json'));
-      const { diagnostics, recipe } = checkRecipeFile(f, { cwd: REPO });
+      const { diagnostics, recipe } = await checkRecipe(f, { cwd: REPO, catalog: CATALOG });
       assert.deepEqual(diagnostics, []);
       assert.ok(recipe);
     });
@@ -41,14 +44,14 @@ describe('recipe: shipped recipes', () => {
   it('mpt30b-qlora mirrors the German Alpaca QLoRA run', async () => {
     const r = await loadRecipe('recipes/mpt30b-qlora.yaml', { cwd: REPO });
     assert.deepEqual(
-      [r.model.base, r.model.base_kind, r.method.kind, r.method.quantization, r.method.lora?.r, r.method.lora?.alpha, r.method.lora?.dropout, r.method.lora?.target_modules],
+      [r.model.base, r.model.base_kind, r.method.kind, r.method['quantization'], loraOf(r)?.r, loraOf(r)?.alpha, loraOf(r)?.dropout, loraOf(r)?.target_modules],
       ['mosaicml/mpt-30b', 'hub', 'qlora', { bits: 4, type: 'nf4', double_quant: true, blocksize: 64, compute_dtype: 'bfloat16' }, 64, 16, 0.05, ['up_proj', 'down_proj']],
     );
     assert.deepEqual(
       [r.data.sequence_len, r.training.micro_batch_size, r.training.gradient_accumulation_steps, r.training.epochs, r.schedule.warmup_ratio, r.optimizer.lr, r.schedule.name, r.optimizer.name, r.training.max_grad_norm],
       [1024, 4, 4, 3, 0.04, 2e-5, 'linear', 'paged_adamw_8bit', 0.3],
     );
-    assert.match(r.data.datasets[0]!.template.prompt_input, /^Below is an instruction that describes a task, paired with an input/);
+    assert.match((r.data.datasets[0]!['template'] as { prompt_input: string }).prompt_input, /^Below is an instruction that describes a task, paired with an input/);
   });
 
   it('bloom, gpt2 and the llama r128 recipes carry their runs’ settings', async () => {
@@ -63,8 +66,8 @@ describe('recipe: shipped recipes', () => {
       ['random', null, { model_type: 'gpt2' }, 'wikitext-2-raw-v1', 512, 5, 64, 5e-4, 10000, 2],
     );
     const l = await loadRecipe('recipes/llama3-8b-lora-r128.yaml', { cwd: REPO });
-    assert.deepEqual([l.method.lora?.r, l.method.lora?.alpha, l.method.lora?.rslora], [128, 32, true]);
-    assert.deepEqual(l.method.lora?.target_modules, ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'embed_tokens', 'lm_head']);
+    assert.deepEqual([loraOf(l)?.r, loraOf(l)?.alpha, loraOf(l)?.rslora], [128, 32, true]);
+    assert.deepEqual(loraOf(l)?.target_modules, ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'embed_tokens', 'lm_head']);
   });
 
   it('tiny recipes point at the repo’s stories260k model and tiny-alpaca data', async () => {
@@ -91,11 +94,11 @@ describe('recipe: tune init output', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const method of ['full', 'lora', 'qlora'] as const) {
-    it(`--method ${method} validates, with and without --model`, () => {
+    it(`--method ${method} validates, with and without --model`, async () => {
       for (const modelDir of [undefined, join(REPO, 'models/stories260k')]) {
         const file = join(dir, `${method}-${modelDir ? 'local' : 'hub'}.yaml`);
-        writeFileSync(file, starterRecipe({ method, file, ...(modelDir ? { modelDir } : {}) }));
-        const { diagnostics, recipe } = checkRecipeFile(file, { cwd: dir });
+        writeFileSync(file, starterRecipe({ method: REGISTRY.methods.find((m) => m.name === method)!, registry: REGISTRY, file, ...(modelDir ? { modelDir } : {}) }));
+        const { diagnostics, recipe } = await checkRecipe(file, { cwd: dir, catalog: CATALOG });
         assert.deepEqual(diagnostics, []);
         assert.equal(recipe?.method.kind, method);
         if (modelDir) {

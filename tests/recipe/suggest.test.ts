@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { aliasFor, KEY_ALIASES } from '../../src/recipe/aliases.js';
+import { aliasFor } from '../../src/recipe/aliases.js';
 import { ARCH_FACTS, archFacts, contextLength, targetMatches } from '../../src/recipe/arch-facts.js';
-import { allowedKeys } from '../../src/recipe/schema.js';
+import { shippedRecipeSchema } from '../../src/recipe/schema.js';
+import { defaultTargets } from '../../plugins/lora/targets.js';
 import { editDistance, suggest } from '../../src/recipe/suggest.js';
 
 describe('recipe: did-you-mean', () => {
@@ -19,24 +20,31 @@ describe('recipe: did-you-mean', () => {
   });
 
   it('maps Axolotl / HF Trainer / PEFT spellings to recipe paths that exist', () => {
-    assert.equal(aliasFor('learning_rate', '')?.to, 'optimizer.lr');
-    assert.equal(aliasFor('num_epochs', 'training')?.to, 'training.epochs');
-    assert.equal(aliasFor('lora_r', '')?.to, 'method.lora.r');
-    assert.equal(aliasFor('sequence_len', '')?.to, 'data.sequence_len');
-    assert.equal(aliasFor('sequence_len', 'data'), undefined); // already in the right place
-    for (const [k, a] of Object.entries(KEY_ALIASES)) {
+    const schema = shippedRecipeSchema();
+    const aliases = schema.aliases;
+    assert.equal(aliasFor('learning_rate', '', aliases)?.to, 'optimizer.lr');
+    assert.equal(aliasFor('num_epochs', 'training', aliases)?.to, 'training.epochs');
+    assert.equal(aliasFor('lora_r', '', aliases)?.to, 'method.lora.r', 'the lora plugin brings its aliases');
+    assert.equal(aliasFor('sequence_len', '', aliases)?.to, 'data.sequence_len');
+    assert.equal(aliasFor('sequence_len', 'data', aliases), undefined); // already in the right place
+    assert.equal(aliasFor('toString', '', aliases), undefined);
+    assert.ok(Object.keys(aliases).length > 60, `only ${Object.keys(aliases).length} aliases`);
+    for (const [k, a] of Object.entries(aliases)) {
       const parts = a.to.split('.');
       const parent = parts.slice(0, -1).map((p) => `/${p}`).join('');
-      assert.ok(allowedKeys(parent).includes(parts.at(-1)!), `alias ${k} → ${a.to} points nowhere`);
+      assert.ok(schema.allowedKeys(parent).includes(parts.at(-1)!), `alias ${k} → ${a.to} points nowhere`);
     }
   });
 });
 
 describe('recipe: architecture facts', () => {
-  it('knows the six model types, with PEFT default targets and context keys', () => {
+  it('knows the six model types, with context keys and norms (PEFT default targets are the lora plugin’s)', () => {
     assert.deepEqual(Object.keys(ARCH_FACTS).sort(), ['bloom', 'gpt2', 'llama', 'mistral', 'mpt', 'qwen2']);
-    assert.deepEqual(archFacts('gpt2')?.peftDefaultTargets, ['c_attn']);
-    assert.deepEqual(archFacts('mpt')?.peftDefaultTargets, ['Wqkv']);
+    for (const t of Object.keys(ARCH_FACTS)) assert.ok(defaultTargets(t).length > 0, t);
+    assert.deepEqual(defaultTargets('gpt2'), ['c_attn']);
+    assert.deepEqual(defaultTargets('mpt'), ['Wqkv']);
+    assert.deepEqual(defaultTargets('toString'), []);
+    assert.deepEqual(archFacts('llama')?.norms, ['model.layers.0.input_layernorm', 'model.layers.0.post_attention_layernorm', 'model.norm']);
     assert.equal(contextLength(archFacts('gpt2')!, {}), 1024);
     assert.equal(contextLength(archFacts('gpt2')!, { n_positions: 256 }), 256);
     assert.equal(contextLength(archFacts('mpt')!, { max_seq_len: 4096 }), 4096);

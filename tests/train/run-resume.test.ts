@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { loadRecipe } from '../../src/recipe/index.js';
-import { runRecipe } from '../../src/train/run.js';
+import { runRecipe } from '../../src/exec/run-recipe.js';
+import { CATALOG } from '../helpers/plugins.js';
 import { loadSafetensors } from '../../src/io/safetensors/index.js';
 import { isTuneError } from '../../src/diagnostics/index.js';
 import { captureIO } from '../helpers/io.js';
@@ -73,7 +74,7 @@ describe('tune run: checkpoints, resume, interruption', function () {
     // Interrupt after 3 steps (as a SIGINT would), then resume.
     const r = await loadRecipe(join(dir, 'r.yaml'), { overrides: ['output.dir=./part'], cwd: dir });
     const io = captureIO(dir);
-    const first = await runRecipe(r, { stdout: io.stdout, env: {}, cwd: dir, stopAfterSteps: 3 });
+    const first = await runRecipe(r, { plugins: CATALOG, stdout: io.stdout, env: {}, cwd: dir, stopAfterSteps: 3 });
     assert.equal(first.reason, 'interrupted');
     assert.equal(first.steps, 3);
     assert.ok(existsSync(join(dir, 'part', 'checkpoint-3', 'trainer_state.json')));
@@ -107,7 +108,7 @@ describe('tune run: checkpoints, resume, interruption', function () {
   it('refuses to resume with a recipe that changed, naming what changed', async () => {
     writeFileSync(join(dir, 'r.yaml'), recipe());
     const r = await loadRecipe(join(dir, 'r.yaml'));
-    await runRecipe(r, { stdout: captureIO(dir).stdout, env: {}, cwd: dir, stopAfterSteps: 2 });
+    await runRecipe(r, { plugins: CATALOG, stdout: captureIO(dir).stdout, env: {}, cwd: dir, stopAfterSteps: 2 });
     const res = await run(['r.yaml', 'method.lora.r=8', 'optimizer.lr=0.01', '--resume', 'latest']);
     assert.equal(res.code, 1);
     assert.match(res.err, /error TRAIN_RESUME_INCOMPATIBLE cannot resume .*checkpoint-2/);
@@ -135,7 +136,7 @@ describe('tune run: checkpoints, resume, interruption', function () {
   it('a non-finite loss stops the run with TRAIN_NON_FINITE_LOSS after saving the last good state', async () => {
     writeFileSync(join(dir, 'r.yaml'), recipe());
     const r = await loadRecipe(join(dir, 'r.yaml'), { overrides: ['optimizer.lr=1e30', 'training.max_grad_norm=0', 'output.save_steps=null'], cwd: dir });
-    await assert.rejects(runRecipe(r, { stdout: captureIO(dir).stdout, env: {}, cwd: dir }), (e: unknown) => {
+    await assert.rejects(runRecipe(r, { plugins: CATALOG, stdout: captureIO(dir).stdout, env: {}, cwd: dir }), (e: unknown) => {
       assert.ok(isTuneError(e));
       assert.equal(e.code, 'TRAIN_NON_FINITE_LOSS');
       assert.match(e.message, /at step \d+; stopped after saving the last good state/);

@@ -1,6 +1,6 @@
-import type { CodeInfo } from './index.js';
+import type { CodeCatalog } from './types.js';
 
-export const DATA_CODES: Record<string, CodeInfo> = {
+export const DATA_CODES = {
   DATA_FILE_NOT_FOUND: { summary: 'a dataset path matches no file' },
   DATA_UNSUPPORTED_FILE: { summary: 'a dataset file has an extension tunekit cannot read' },
   DATA_PARSE_ERROR: { summary: 'a dataset file (or one line of it) is not valid JSON / CSV / Parquet' },
@@ -14,4 +14,4 @@ export const DATA_CODES: Record<string, CodeInfo> = {
   DATA_EMPTY: { summary: 'a dataset (or the training split) has no examples left' },
   DATA_CHAT_TEMPLATE: { summary: 'the chat template cannot be used to find assistant turns' },
   DATA_HUB_UNAVAILABLE: { summary: 'a Hub dataset was requested but no Hub downloader is available or it failed' },
-};
+} as const satisfies CodeCatalog;

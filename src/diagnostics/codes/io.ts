@@ -1,7 +1,7 @@
-import type { CodeInfo } from './index.js';
+import type { CodeCatalog } from './types.js';
 
 /** Diagnostic codes of `src/io/` (safetensors, HF folders, PEFT adapters, hub downloads, atomic writes). */
-export const IO_CODES: Record<string, CodeInfo> = {
+export const IO_CODES = {
   IO_FILE_NOT_FOUND: { summary: 'a file or folder that was named does not exist' },
   IO_READ_FAILED: { summary: 'a file exists but could not be read (permissions, I/O error)' },
   IO_WRITE_FAILED: { summary: 'writing a file or folder failed; nothing partial was left behind' },
@@ -46,4 +46,4 @@ export const IO_CODES: Record<string, CodeInfo> = {
   IO_HUB_NOT_CACHED: { summary: 'offline mode is on and the requested file is not in the local cache' },
   IO_HUB_SIZE_MISMATCH: { summary: 'a downloaded file has a different size than the hub announced' },
   IO_HUB_CHECKSUM: { summary: 'a downloaded LFS file does not match its sha256' },
-};
+} as const satisfies CodeCatalog;

@@ -1,7 +1,7 @@
-import type { CodeInfo } from './index.js';
+import type { CodeCatalog } from './types.js';
 
 /** Codes of the model zoo, generation and evaluation (src/models, src/generate, tune generate/eval). */
-export const MODEL_CODES: Record<string, CodeInfo> = {
+export const MODEL_CODES = {
   MODEL_CONFIG_MISSING: { summary: 'the model folder has no config.json' },
   MODEL_CONFIG_INVALID: { summary: 'config.json is not valid JSON or a field has the wrong type or value' },
   MODEL_UNSUPPORTED_TYPE: { summary: 'config.json names a model_type tunekit cannot build' },
@@ -14,4 +14,4 @@ export const MODEL_CODES: Record<string, CodeInfo> = {
   ADAPTER_KEY_UNMATCHED: { summary: 'an adapter tensor does not match any module of the base model' },
   GENERATE_OPTION_INVALID: { summary: 'a generation option is out of range' },
   EVAL_BATCH_INVALID: { summary: 'the batch file for tune eval is malformed' },
-};
+} as const satisfies CodeCatalog;

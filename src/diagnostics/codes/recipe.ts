@@ -1,7 +1,7 @@
-import type { CodeInfo } from './index.js';
+import type { CodeCatalog } from './types.js';
 
 /** Codes for loading, validating and resolving recipes (src/recipe/). */
-export const RECIPE_CODES: Record<string, CodeInfo> = {
+export const RECIPE_CODES = {
   RECIPE_BATCH: { summary: 'the effective batch (micro_batch_size × gradient_accumulation_steps) is not a positive integer' },
   RECIPE_DUPLICATE_ITEM: { summary: 'a list that must hold distinct values repeats one' },
   RECIPE_EARLY_STOPPING_NEEDS_EVAL: { summary: 'early stopping is configured but evaluation never runs' },
@@ -27,7 +27,6 @@ export const RECIPE_CODES: Record<string, CodeInfo> = {
   RECIPE_SEQUENCE_TOO_LONG: { summary: 'data.sequence_len exceeds the model’s context length' },
   RECIPE_TARGET_MODULE_UNKNOWN: { summary: 'a LoRA target module does not exist in the model’s architecture' },
   RECIPE_TYPE: { summary: 'a value has the wrong type' },
-  RECIPE_UNKNOWN_FORMAT: { summary: 'a dataset format is neither built in nor provided by a plugin' },
   RECIPE_UNKNOWN_KEY: { summary: 'a key is not part of the recipe format' },
   RECIPE_VERSION: { summary: 'the recipe_version is not supported' },
   RECIPE_WARMUP_IGNORED: { summary: 'warning: the schedule ignores the warmup setting' },
@@ -35,4 +34,4 @@ export const RECIPE_CODES: Record<string, CodeInfo> = {
   RECIPE_YAML_DUPLICATE_KEY: { summary: 'a YAML mapping repeats a key' },
   RECIPE_YAML_SYNTAX: { summary: 'the file is not valid YAML' },
   RECIPE_YAML_TAB: { summary: 'a tab is used for indentation (YAML allows spaces only)' },
-};
+} as const satisfies CodeCatalog;

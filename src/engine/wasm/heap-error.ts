@@ -42,3 +42,11 @@ export function wasmHeapError(neededBytes: number, availableBytes: number, when:
     }),
   );
 }
+
+/**
+ * Fail with ENGINE_WASM_HEAP when the plan's estimate for the wasm heap exceeds what it can hold
+ * (the in-process runner checks this before it loads a model on wasm).
+ */
+export function checkWasmBudget(neededBytes: number, availableBytes: number): void {
+  if (neededBytes > availableBytes) throw wasmHeapError(neededBytes, availableBytes, 'for this run (estimated before it starts)');
+}

@@ -64,7 +64,7 @@ export class AdamW8bit implements Optimizer {
     this.#t += 1;
     const [beta1, beta2] = this.#opts.betas;
     for (const group of groups) {
-      const k: AdamStepScalars = { lr, beta1, beta2, eps: this.#opts.eps, weightDecay: group.weightDecay, step: this.#t };
+      const k: AdamStepScalars = { lr: lr * (group.lrScale ?? 1), beta1, beta2, eps: this.#opts.eps, weightDecay: group.weightDecay, step: this.#t };
       for (const { name, variable } of group.params) {
         const gT = grads.get(name);
         if (!gT) continue;

@@ -31,12 +31,13 @@ export class AdamW implements Optimizer {
     this.#t += 1;
     const [b1, b2] = this.#opts.betas;
     const t = this.#t;
-    const stepSize = lr / (1 - b1 ** t);
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
     const host = hostStorageBackend();
     const addon = activeNativeAddon();
     for (const group of groups) {
-      const decay = 1 - lr * group.weightDecay;
+      const glr = lr * (group.lrScale ?? 1);
+      const stepSize = glr / (1 - b1 ** t);
+      const decay = 1 - glr * group.weightDecay;
       for (const { name, variable: p } of group.params) {
         const gIn = grads.get(name);
         if (!gIn) continue;

@@ -10,6 +10,8 @@ export interface Param {
 export interface ParamGroup {
   params: Param[];
   weightDecay: number;
+  /** The group's learning rate is the step's lr times this (default 1; LoRA+ trains B faster). */
+  lrScale?: number;
 }
 
 /** Host copy of optimizer state: per-parameter named slots plus scalar counters. */

@@ -26,6 +26,7 @@ export class SGD implements Optimizer {
     const { momentum, nesterov } = this.#opts;
     const dampening = this.#opts.dampening ?? 0;
     for (const group of groups) {
+      const glr = lr * (group.lrScale ?? 1);
       for (const { name, variable: p } of group.params) {
         const gIn = grads.get(name);
         if (!gIn) continue;
@@ -44,7 +45,7 @@ export class SGD implements Optimizer {
             }
             d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
           }
-          p.assign(tf.sub(p, tf.mul(d, lr)));
+          p.assign(tf.sub(p, tf.mul(d, glr)));
         });
       }
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32c } from '../../../src/train/crc32c.js';
+import { crc32c } from '../../../plugins/tensorboard/crc32c.js';
 import { EventFileWriter, encodeScalarEvent, frameRecord } from '../../../plugins/tensorboard/event-file.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
