@@ -12,7 +12,8 @@ import { parseModelConfig } from '../src/models/catalog.js';
 import { randomModel } from '../src/models/load.js';
 import { causalLmLoss } from '../src/models/loss.js';
 import { DenseLinear } from '../src/models/layers/linear.js';
-import { quantizeDense, quantizedBytes } from '../src/quant/index.js';
+import { quantizeDense } from '../src/models/index.js';
+import { quantizedBytes } from '../src/quant/index.js';
 import { applyLora } from '../plugins/lora/apply.js';
 import { AdamW } from '../src/train/optim/adamw.js';
 

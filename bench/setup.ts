@@ -5,7 +5,7 @@
 import type { ActiveBackend } from '../src/engine/index.js';
 import { loadModel, parseModelConfig, randomModel, type CausalLM } from '../src/models/index.js';
 import { DenseLinear } from '../src/models/layers/linear.js';
-import { quantizeDense } from '../src/quant/index.js';
+import { quantizeDense } from '../src/models/index.js';
 import type { Batch } from '../src/train/batch.js';
 import type { Param } from '../src/train/optim/optimizer.js';
 import { applyLora } from '../plugins/lora/apply.js';

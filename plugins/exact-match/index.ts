@@ -10,12 +10,9 @@
  */
 import { resolve } from 'node:path';
 import { definePlugin, lazyHooks } from '../../src/plugin-api.js';
+import type { ExactMatchOptions } from './options.js';
 
-/** The plugin's options (its own schema below). */
-export interface ExactMatchOptions {
-  data: string;
-  limit?: number;
-}
+export type { ExactMatchOptions };
 
 export default definePlugin({
   name: 'exact-match',

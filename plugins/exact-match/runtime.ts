@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CausalLM, type PromptTarget, type Tokenizer, type TunePluginHooks, evaluateExactMatch, promptTarget } from '../../src/index.js';
-import type { ExactMatchOptions } from './index.js';
+import type { ExactMatchOptions } from './options.js';
 
 interface Score {
   exact_match: number;

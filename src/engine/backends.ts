@@ -8,10 +8,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendSpec, EngineCopies } from './registry.js';
+import { TENSORFLOW_PACKAGES } from './tensorflow-packages.js';
 import { WASM_HEAP_MAX_BYTES } from './wasm/heap-error.js';
-
-/** The optional tfjs-node packages, in order of preference. */
-export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 const NO_COPIES: EngineCopies = { transposedWeights: false, packedWeights: false, reserveBytes: 0 };
 

@@ -10,7 +10,7 @@ import { fail } from '../diagnostics/index.js';
 import { installFrugalGradients } from './frugal-gradients.js';
 import { registerEngineGradients } from './gradients/registry.js';
 import { registerEngineKernels } from './kernels/registry.js';
-import { TENSORFLOW_PACKAGES } from './backends.js';
+import { TENSORFLOW_PACKAGES } from './tensorflow-packages.js';
 import { activateWasm } from './wasm/load.js';
 import { activateNative } from './native/backend.js';
 import type { EngineInfo as RegistryEngineInfo } from './registry.js';

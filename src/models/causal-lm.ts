@@ -13,24 +13,14 @@ import type { HostTensor } from '../io/safetensors/index.js';
 import type { ModelConfig } from './catalog.js';
 import { DenseLinear, type LinearImpl, LinearSlot } from './layers/linear.js';
 import { KVCache } from './layers/kv-cache.js';
-import { type ForwardContext, buildForwardContext } from './forward-context.js';
+import { type ForwardContext, type ForwardOptions, buildForwardContext } from './forward-context.js';
+
+export type { ForwardOptions };
 import { Parameter, withParameterValues } from './layers/parameter.js';
 import { embed } from './layers/embedding.js';
 import { LmHead } from './lm-head.js';
 import type { EmbeddingAdapter } from './embedding-adapter.js';
 import type { ModelCatalog, ModuleInfo } from './types.js';
-
-/** Inputs beyond the token ids. All host arrays; rows are batch entries. */
-export interface ForwardOptions {
-  /** `[B][past + T]`: 1 = token, 0 = padding. Default: all ones. */
-  attentionMask?: number[][];
-  /** `[B][T]`. Default: past..past+T−1 for every row (HF default; not derived from the mask). */
-  positionIds?: number[][];
-  /** `[B][past + T]`: tokens attend only to tokens of the same segment (sample packing). */
-  segmentIds?: number[][];
-  /** KV cache to read and extend (generation). */
-  cache?: KVCache;
-}
 
 /** Builds a linear slot's implementation from its (frozen or trainable) bias. */
 export type LinearFactory = (bias: Parameter | null) => LinearImpl;

@@ -6,9 +6,20 @@
 import { tf } from '../engine/index.js';
 import { fail } from '../diagnostics/index.js';
 import { type ModelConfig, maxPositionsOf } from './catalog.js';
-import type { ForwardOptions } from './causal-lm.js';
 import type { KVCache } from './layers/kv-cache.js';
 import { buildAttentionMask } from './layers/mask.js';
+
+/** Inputs beyond the token ids. All host arrays; rows are batch entries. */
+export interface ForwardOptions {
+  /** `[B][past + T]`: 1 = token, 0 = padding. Default: all ones. */
+  attentionMask?: number[][];
+  /** `[B][T]`. Default: past..past+T−1 for every row (HF default; not derived from the mask). */
+  positionIds?: number[][];
+  /** `[B][past + T]`: tokens attend only to tokens of the same segment (sample packing). */
+  segmentIds?: number[][];
+  /** KV cache to read and extend (generation). */
+  cache?: KVCache;
+}
 
 /** Per-forward facts shared by all layers. */
 export interface ForwardContext {

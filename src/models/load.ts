@@ -12,7 +12,7 @@ import { adoptStorage } from '../engine/host-storage.js';
 import { type ModelConfig, modelCatalog, readModelConfig } from './catalog.js';
 import type { CausalLM, LinearFactory, TrainableSpec } from './causal-lm.js';
 import { extractQuantizedWeights, parseQuantizationConfig } from '../quant/index.js';
-import { Nf4Linear } from '../quant/nf4-linear.js';
+import { Nf4Linear } from './layers/nf4-linear.js';
 import type { HostTensor } from '../io/safetensors/index.js';
 import { normalizeWeightNames, readHfWeights } from './hf-weights.js';
 import { mergeAdapter } from './adapter-merge.js';

@@ -1,7 +1,7 @@
 /**
  * 4-bit (NF4/FP4) and 8-bit blockwise quantization compatible with bitsandbytes, its state-dict
- * format, and the frozen 4-bit Linear used by QLoRA. Host-side math is in float32 as bitsandbytes'
- * kernels compute it; only `Nf4Linear` touches TensorFlow.js.
+ * format. Host-side math is in float32 as bitsandbytes' kernels compute it; nothing here touches
+ * TensorFlow.js (the frozen 4-bit Linear QLoRA uses, `Nf4Linear`, is a model layer).
  */
 export { NF4_CODE, FP4_CODE, NF4_THRESHOLDS, codeFor, nf4Index, fp4Index } from './codes.js';
 export type { QuantType } from './codes.js';
@@ -19,5 +19,3 @@ export type { QuantState, NestedQuantState, Quantized4bit, QuantDtype, QuantizeW
 export { quantizedToTensors, quantizedFromTensors, hasQuantizedWeight, quantStateJson, extractQuantizedWeights } from './state-dict.js';
 export { parseQuantizationConfig, quantizationConfigJson } from './quantization-config.js';
 export type { BnbQuantizationConfig } from './quantization-config.js';
-export { Nf4Linear, expand4bit } from './nf4-linear.js';
-export { quantizeDense, dequantizedInLayout, transpose2d } from './quantize-linear.js';

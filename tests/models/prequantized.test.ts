@@ -7,7 +7,7 @@ import { loadSafetensors, saveSafetensors, type HostTensor } from '../../src/io/
 import { loadModel } from '../../src/models/load.js';
 import { modelCatalog, readModelConfig } from '../../src/models/catalog.js';
 import { quantizationConfigJson, quantizeWeight, quantizedToTensors } from '../../src/quant/index.js';
-import { Nf4Linear } from '../../src/quant/nf4-linear.js';
+import { Nf4Linear } from '../../src/models/layers/nf4-linear.js';
 
 const SRC = resolve('models/stories260k');
 

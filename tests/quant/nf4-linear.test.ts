@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { initEngine, tf } from '../../src/engine/index.js';
 import { Parameter } from '../../src/models/layers/parameter.js';
 import { DenseLinear } from '../../src/models/layers/linear.js';
-import { Nf4Linear, dequantizeWeight, dequantizedInLayout, quantizeDense, quantizeWeight, transpose2d } from '../../src/quant/index.js';
+import { dequantizeWeight, quantizeWeight } from '../../src/quant/index.js';
+import { Nf4Linear, dequantizedInLayout, expand4bit, quantizeDense, transpose2d } from '../../src/models/index.js';
 import { LoraLinear } from '../../plugins/lora/lora-linear.js';
 import { lcg } from './helpers.js';
 import { TEST_BACKENDS } from '../helpers/backends.js';
-import { expand4bit } from '../../src/quant/nf4-linear.js';
 import { stateAbsmax } from '../../src/quant/quant-state.js';
 import { requireNative } from '../helpers/native.js';
 

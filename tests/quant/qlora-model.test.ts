@@ -3,7 +3,7 @@ import { initEngine, tf } from '../../src/engine/index.js';
 import { DenseLinear } from '../../src/models/layers/linear.js';
 import { Parameter } from '../../src/models/layers/parameter.js';
 import { causalLmLoss, loadModel, type CausalLM } from '../../src/models/index.js';
-import { Nf4Linear, quantizeDense } from '../../src/quant/index.js';
+import { Nf4Linear, quantizeDense } from '../../src/models/index.js';
 import { AdamW } from '../../src/train/optim/adamw.js';
 import { applyLora } from '../../plugins/lora/apply.js';
 

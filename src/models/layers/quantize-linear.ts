@@ -4,12 +4,12 @@
  * GPT-2 Conv1D weights `[in, out]` are transposed to `[out, in]` first, so the bytes equal what
  * `Linear4bit` would hold and save. The bias stays a frozen float parameter.
  */
-import { tf } from '../engine/index.js';
-import type { DenseLinear } from '../models/layers/linear.js';
-import { Parameter } from '../models/layers/parameter.js';
-import type { LinearLayout } from '../models/types.js';
+import { tf } from '../../engine/index.js';
+import type { DenseLinear } from './linear.js';
+import { Parameter } from './parameter.js';
+import type { LinearLayout } from '../types.js';
 import { Nf4Linear } from './nf4-linear.js';
-import { quantizeWeight, type QuantizeWeightOptions } from './quant-state.js';
+import { quantizeWeight, type QuantizeWeightOptions } from '../../quant/quant-state.js';
 
 /** Row-major [rows, cols] → [cols, rows]. */
 export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {

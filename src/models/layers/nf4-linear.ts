@@ -12,13 +12,13 @@
  * weight-sized is saved for backward. Gradients flow to `x` only; the base is frozen, so a
  * `LoraLinear` wrapping this trains its adapters on top.
  */
-import { tf } from '../engine/index.js';
-import { activeNativeAddon, hostStorageBackend } from '../engine/host-storage.js';
-import { outputArray } from '../engine/native/buffer-pool.js';
-import type { LinearImpl } from '../models/layers/linear.js';
-import type { Parameter } from '../models/layers/parameter.js';
-import type { LinearLayout } from '../models/types.js';
-import { quantizedBytes, stateAbsmax, type Quantized4bit } from './quant-state.js';
+import { tf } from '../../engine/index.js';
+import { activeNativeAddon, hostStorageBackend } from '../../engine/host-storage.js';
+import { outputArray } from '../../engine/native/buffer-pool.js';
+import type { LinearImpl } from './linear.js';
+import type { Parameter } from './parameter.js';
+import type { LinearLayout } from '../types.js';
+import { quantizedBytes, stateAbsmax, type Quantized4bit } from '../../quant/quant-state.js';
 
 /**
  * Expand a 4-bit [rows, cols] matrix to float32, either as stored or transposed to [cols, rows].
