@@ -33,6 +33,10 @@ export default definePlugin({
         starter: ({ arch }) => ({ lines: loraStarterLines(arch), lr: '2.0e-4' }),
       },
     ],
+    exportKinds: [
+      { name: 'adapter', description: 'a PEFT adapter folder, adapter_config.json and adapter_model.safetensors' },
+      { name: 'merged', description: 'an HF model folder with the adapter merged into the base weights' },
+    ],
     aliases: {
       adapter: { to: 'method.kind', note: 'write `method.kind: lora` or `qlora`' },
       lora_r: { to: 'method.lora.r' },

@@ -31,7 +31,7 @@ export default definePlugin({
       {
         name: 'adamw',
         description: 'torch.optim.AdamW, step for step',
-        keys: { betas: { schema: BETAS, notAllowedHint: 'SGD takes `momentum` and `nesterov`' }, eps: { schema: EPS, notAllowedHint: 'SGD takes `momentum` and `nesterov`' } },
+        keys: { betas: { schema: BETAS }, eps: { schema: EPS } },
         stateBytes: adamState,
         example: { name: 'adamw', lr: 0.0002, weight_decay: 0.01 },
       },
@@ -51,8 +51,8 @@ export default definePlugin({
         name: 'sgd',
         description: 'torch.optim.SGD, with momentum and Nesterov',
         keys: {
-          momentum: { schema: MOMENTUM, notAllowedHint: 'Adam-style optimizers take `betas`, `eps` and `weight_decay`' },
-          nesterov: { schema: NESTEROV, notAllowedHint: 'Adam-style optimizers take `betas`, `eps` and `weight_decay`' },
+          momentum: { schema: MOMENTUM },
+          nesterov: { schema: NESTEROV },
         },
         stateBytes: (s, c) => ({ bytes: Number(s['momentum'] ?? 0) > 0 ? F32 * c.trainable : 0, host: false }),
       },

@@ -9,7 +9,7 @@ import { EventFileWriter } from './event-file.js';
 export default definePlugin({
   name: 'tensorboard',
   version: '0.1.0',
-  description: 'TensorBoard event files: train/loss, train/learning_rate, train/grad_norm, eval/loss, eval/ppl',
+  description: 'TensorBoard event files: train/loss (and train/loss_terms/<name>), train/learning_rate, train/grad_norm, eval/loss, eval/ppl',
   setup: (_options, { recipe }) => {
     if (!recipe.logging.tensorboard) return {};
     let w: EventFileWriter | null = null;
@@ -18,7 +18,8 @@ export default definePlugin({
         w = new EventFileWriter(join(info.outputDir, 'runs', info.runName));
       },
       stepEnd(m) {
-        w?.addScalars(m.step, { 'train/loss': m.loss, 'train/learning_rate': m.learningRate, 'train/grad_norm': m.gradNorm, 'train/tokens_per_second': m.tokensPerSecond, 'train/epoch': m.epoch });
+        const terms = Object.fromEntries(Object.entries(m.lossTerms ?? {}).map(([k, v]) => [`train/loss_terms/${k}`, v]));
+        w?.addScalars(m.step, { 'train/loss': m.loss, ...terms, 'train/learning_rate': m.learningRate, 'train/grad_norm': m.gradNorm, 'train/tokens_per_second': m.tokensPerSecond, 'train/epoch': m.epoch });
       },
       evalEnd(m) {
         w?.addScalars(m.step, { 'eval/loss': m.loss, 'eval/ppl': m.perplexity });

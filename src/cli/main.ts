@@ -3,6 +3,8 @@ import { realpathSync } from 'node:fs';
 import { type CliIO, type Command, defaultIO } from './command.js';
 import { TuneError, diag, formatDiagnostics, isTuneError } from '../diagnostics/index.js';
 
+export type { CliIO };
+
 /**
  * Commands load lazily so `tune validate` never pays for TensorFlow.js or the model zoo.
  * Each entry is one file in this folder. This is the CLI's entry point: it hands the commands the

@@ -4,6 +4,7 @@
  * recipe in every field that changes what is trained.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { TuneError, diag, fail } from '../diagnostics/index.js';
 import { locateInRecipe } from '../recipe/load.js';
 import type { ResolvedRecipe } from '../recipe/resolved.js';
@@ -18,7 +19,8 @@ export function resumeFields(r: ResolvedRecipe): Record<string, unknown> {
 function refuseExistingOutput(recipe: ResolvedRecipe, resuming: boolean): void {
   const dir = recipe.output.dir;
   if (resuming || recipe.output.overwrite || !existsSync(dir)) return;
-  const taken = readdirSync(dir).filter((n) => /^checkpoint-\d+$/.test(n) || ['adapter', 'merged', 'model', 'metrics.jsonl'].includes(n));
+  const outputs = new Set(['metrics.jsonl', ...Object.values(recipe.output.export_dirs).map((d) => basename(d))]);
+  const taken = readdirSync(dir).filter((n) => /^checkpoint-\d+$/.test(n) || outputs.has(n));
   if (taken.length) {
     fail('TRAIN_OUTPUT_EXISTS', `output folder ${dir} already holds a run (${taken.slice(0, 3).join(', ')})`, {
       ...locateInRecipe(recipe, '/output/dir', 'value'),

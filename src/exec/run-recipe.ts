@@ -4,7 +4,7 @@
  * shared side reports and checkpoints) → `trainEnd`, whatever happened. Everything here is the same
  * whichever Runner trains.
  */
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { TuneError, fail, isTuneError } from '../diagnostics/index.js';
 import { DataSession } from '../data/session.js';
@@ -19,7 +19,7 @@ import type { TuneDriver } from '../plugin-host/hooks.js';
 import { type RecipePlugins, pluginsForRecipe, recipeDriver } from '../plugin-host/recipe.js';
 import type { RunnerResult } from '../plugin-host/runner.js';
 import { locateInRecipe } from '../recipe/load.js';
-import type { ExportKind, ResolvedRecipe } from '../recipe/resolved.js';
+import type { ResolvedRecipe } from '../recipe/resolved.js';
 import type { TrainEndInfo } from '../train/events.js';
 import { createProgress } from '../train/progress.js';
 import { SeedStream } from '../train/seeds.js';
@@ -140,8 +140,7 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
   const progress = await createProgress(recipe.logging.progress, o.stdout, o.env);
   const handle = runEvents({ recipe, plan, driver, progress, log, runName: basename(recipe.source.file ?? 'recipe').replace(/\.ya?ml$/, '') });
   const stop = stopSignal(o, log);
-  const targets: Partial<Record<ExportKind, string>> = {};
-  for (const kind of recipe.output.export) targets[kind] = join(recipe.output.dir, kind === 'full' ? 'model' : kind);
+  const targets = { ...recipe.output.export_dirs };
   let end: TrainEndInfo = { step: resume?.state.step ?? 0, reason: 'failed', outputDir: recipe.output.dir };
   let result: RunnerResult;
   try {

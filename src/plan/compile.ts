@@ -93,6 +93,7 @@ export function compile(recipe: ResolvedRecipe, opts: CompileOptions): Plan {
     sequenceLen: recipe.data.sequence_len,
     gradientCheckpointing: recipe.training.gradient_checkpointing,
     extraActivationsPerToken: p.extraActivationsPerToken,
+    pluginStateBytes: p.extraState.reduce((n, s) => n + s.bytes, 0),
     engineCopies: engine.copies,
   };
   const budget = estimateTrainingMemory(inputs);
@@ -124,6 +125,7 @@ export function compile(recipe: ResolvedRecipe, opts: CompileOptions): Plan {
     memory: {
       ...budget,
       inputs,
+      state: p.extraState.map((s) => ({ ...s })),
       gradientCheckpointing: recipe.training.gradient_checkpointing,
       machine: { ...machine, fits: budget.total <= machine.totalBytes },
       wasm: engine.heapLimitBytes !== null ? { limitBytes: engine.heapLimitBytes, neededBytes: budget.wasmHeap, fits: budget.wasmHeap <= engine.heapLimitBytes } : null,

@@ -115,6 +115,7 @@ export function formatPlan(plan: Plan, opts: { cwd?: string } = {}): string {
       ['weights', formatBytes(m.weights), m.quantizedWeights ? `${formatBytes(m.quantizedWeights)} 4-bit (host) + ${formatBytes(m.weights - m.quantizedWeights)} float32` : ''],
       ['gradients', formatBytes(m.gradients), ''],
       ['optimizer state', formatBytes(m.optimizerState), m.hostOptimizerState ? 'host (8-bit)' : ''],
+      ...(m.pluginState ? [['plugin state', formatBytes(m.pluginState), plan.memory.state.map((s) => `${s.label} ${formatBytes(s.bytes)}`).join(', ')] as [string, string, string]] : []),
       ['activations', formatBytes(m.activations), `${m.gradientCheckpointing ? 'checkpointed' : 'all layers kept'}; ${m.gradientCheckpointing ? 'without' : 'with'} checkpointing ${formatBytes(m.gradientCheckpointing ? m.activationsFull : m.activationsCheckpointed)}`],
       ['logits', formatBytes(m.logits), 'logits, log-softmax, gradient'],
       ['engine copies', formatBytes(m.transposedCopies + m.packedWeights + m.dequantScratch + m.reserve), `Wᵀ ${formatBytes(m.transposedCopies)}, packed ${formatBytes(m.packedWeights)}, dequant ${formatBytes(m.dequantScratch)}, reserve ${formatBytes(m.reserve)}`],

@@ -11,6 +11,8 @@
  *                 in fewer bits costs what the plan says (NF4: 0.5 byte + absmax, bitsandbytes'
  *                 layout; the packed codes live on the host).
  * - gradients:    4 bytes per trainable parameter.
+ * - plugin state: what plugins say they keep for the whole run (L2-SP: θ₀, 4 bytes per trainable
+ *                 parameter).
  * - optimizer:    what the optimizer's plugin says (`stateBytes`): AdamW 2 × 4 bytes per trainable
  *                 parameter (m, v); SGD 4 bytes with momentum, 0 without; 8-bit AdamW 2 bytes +
  *                 2 × 4/256 bytes of block absmax per parameter of tensors with ≥ 4096 elements,
@@ -64,6 +66,8 @@ export interface MemoryInputs {
   microBatchSize: number;
   sequenceLen: number;
   gradientCheckpointing: boolean;
+  /** Bytes of tensors plugins keep for the whole run (loss terms' reference values). Default 0. */
+  pluginStateBytes?: number;
   /** Activation elements per token and layer the method adds (see the module comment). Default 0. */
   extraActivationsPerToken?: number;
   /** The backend's own copies; null: none (a GPU reference, or no copies counted). */
@@ -82,6 +86,8 @@ export interface MemoryBudget {
   optimizerState: number;
   /** Of `optimizerState`: the part kept on the host (8-bit states). */
   hostOptimizerState: number;
+  /** Tensors plugins keep for the whole run. */
+  pluginState: number;
   /** Transformer-layer activations kept for backward (without logits). */
   activations: number;
   logits: number;
@@ -143,7 +149,8 @@ export function estimateTrainingMemory(m: MemoryInputs): MemoryBudget {
   const packedWeights = copies?.packedWeights ? F32 * (p.matmul ?? p.total - p.quantized) : 0;
   const dequantScratch = copies && p.quantized > 0 ? F32 * (p.largestQuantized ?? 0) * (copies.packedWeights ? 2 : 1) : 0;
   const reserve = copies?.reserveBytes ?? 0;
-  const total = weights + gradients + opt.bytes + activations + logits + transposedCopies + packedWeights + dequantScratch + reserve;
+  const pluginState = m.pluginStateBytes ?? 0;
+  const total = weights + gradients + opt.bytes + pluginState + activations + logits + transposedCopies + packedWeights + dequantScratch + reserve;
   const hostOptimizerState = opt.host ? opt.bytes : 0;
   return {
     weights,
@@ -151,6 +158,7 @@ export function estimateTrainingMemory(m: MemoryInputs): MemoryBudget {
     gradients,
     optimizerState: opt.bytes,
     hostOptimizerState,
+    pluginState,
     activations,
     logits,
     activationsCheckpointed,

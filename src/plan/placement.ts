@@ -60,6 +60,11 @@ export interface ModelPlacement {
    * model's (LoRA: each target's r-wide intermediate, plus its dropped-out input when dropout > 0).
    */
   extraActivationsPerToken: number;
+  /**
+   * Tensors a plugin keeps for the whole run besides parameters, gradients and optimizer state
+   * (L2-SP's starting values, EWC's Fisher diagonal), in bytes, each with what it is.
+   */
+  extraState: { label: string; bytes: number }[];
   /** One line per method plugin for `tune plan` (`LoRA r=8 alpha=16 (scale 2) … on 20 modules`). */
   summary: string[];
   /** Method settings for the Plan's JSON, by plugin (`{ lora: { r, alpha, targets, … } }`). */
@@ -110,7 +115,7 @@ export function basePlacement(catalog: ModelCatalog): ModelPlacement {
   const modules = catalog.modules.map(
     (m): PlannedModule => ({ path: m.path, kind: m.kind, inFeatures: m.inFeatures, outFeatures: m.outFeatures, layout: m.layout ?? null, placement: m.tiedTo ? 'tied' : '', label: '', params: 0, trainableParams: 0, addedParams: 0, tiedTo: m.tiedTo ?? null }),
   );
-  return { modules, tensors, extraActivationsPerToken: 0, summary: [], details: {} };
+  return { modules, tensors, extraActivationsPerToken: 0, extraState: [], summary: [], details: {} };
 }
 
 /** Module counts from the tensors; `frozen` / `trainable` / `partial` for modules no plugin placed. */

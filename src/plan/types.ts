@@ -58,6 +58,8 @@ export interface PlanParamGroup {
 export interface PlanMemory extends MemoryBudget {
   /** What the estimate was computed from (the GPU reference re-estimates from it). */
   inputs: MemoryInputs;
+  /** What `pluginState` is made of (from the plugins' placement). */
+  state: { label: string; bytes: number }[];
   gradientCheckpointing: boolean;
   /** The machine the plan runs on. */
   machine: { totalBytes: number; cores: number; fits: boolean };

@@ -16,6 +16,7 @@ export const AJV_OPTIONS: Options = {
 /**
  * Annotation keywords the schema uses beyond JSON Schema (ignored by editors): `x-error` (rule
  * messages), `x-variants` (which keys each method, optimizer or format takes), `x-aliases` (spellings
- * from other tools), `x-path` (a plugin key holding a path relative to the recipe file).
+ * from other tools), `x-path` (a plugin key holding a path relative to the recipe file),
+ * `x-export-folders` (the output folder of each export kind).
  */
-export const ANNOTATION_KEYWORDS = ['x-error', 'x-variants', 'x-aliases', 'x-path'] as const;
+export const ANNOTATION_KEYWORDS = ['x-error', 'x-variants', 'x-aliases', 'x-path', 'x-export-folders'] as const;

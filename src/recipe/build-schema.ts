@@ -8,8 +8,9 @@
  * recipe's own plugins.
  */
 import { CORE_ALIASES } from './aliases.js';
-import type { BackendKeys, ExportKind, MethodSpec, RecipeRegistry, SchemaNode, VariantSpec } from './contributions.js';
+import type { BackendKeys, ExportKind, ExportKindSpec, MethodSpec, RecipeRegistry, SchemaNode, VariantSpec } from './contributions.js';
 import { REGULARIZATION, VARIANT_BLOCKS, type VariantBlock, coreSchema } from './core-schema/index.js';
+import { CORE_EXPORT_KINDS } from './core-schema/output.js';
 
 /** What `x-variants` says of a block: which keys each variant takes, and its own defaults. */
 export interface VariantsAnnotation {
@@ -19,8 +20,6 @@ export interface VariantsAnnotation {
   /** Method blocks: `output.export` when the recipe does not say. */
   defaultExport?: Record<string, ExportKind[]>;
 }
-
-const ALL_EXPORTS: readonly ExportKind[] = ['adapter', 'merged', 'full'];
 
 /** "`a`", "`a` or `b`", "`a`, `b` or `c`". */
 export function orList(names: readonly string[]): string {
@@ -94,7 +93,7 @@ function fillBlock(block: VariantBlock, node: SchemaNode, variantsIn: readonly V
       const message = `\`${shown('{key}')}\` is only allowed with \`${shown(block.by)}: ${orList(g.allowed).slice(1)}`;
       rules.push(
         whenDiscriminator(block.by, notAllowed, def, {
-          'x-error': { code: 'RECIPE_NOT_ALLOWED', message, hint: g.hint ?? `remove \`{key}\`, or set \`${block.by}\` to ${orList(g.allowed)}` },
+          'x-error': { code: 'RECIPE_NOT_ALLOWED', message, hint: g.hint ?? `remove \`{key}\`, or set \`${shown(block.by)}\` to ${orList(g.allowed)}` },
           properties: Object.fromEntries(g.keys.map((k) => [k, false])),
         }),
       );
@@ -130,11 +129,38 @@ function fillBlock(block: VariantBlock, node: SchemaNode, variantsIn: readonly V
   return { names, annotation };
 }
 
+/**
+ * `output.export`: the enum of every export kind (the core's and the plugins'), the folder of each
+ * (`x-export-folders`, read by the resolver) and each method's default in the description.
+ */
+function fillExports(schema: SchemaNode, reg: RecipeRegistry): ExportKindSpec[] {
+  const kinds = [...CORE_EXPORT_KINDS, ...reg.exportKinds];
+  const names = kinds.map((k) => k.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new Error(`export kind \`${dup}\` is registered twice (the core registers ${orList(CORE_EXPORT_KINDS.map((k) => k.name))})`);
+  for (const m of reg.methods) {
+    const unknown = [...m.exports.allowed, ...m.exports.default].find((k) => !names.includes(k));
+    if (unknown !== undefined) throw new Error(`method \`${m.name}\` exports \`${unknown}\`, which no plugin registers as an export kind`);
+  }
+  const node = nodeAt(schema, '/$defs/output/properties/export');
+  const folderOf = (k: ExportKindSpec): string => k.folder ?? k.name;
+  const byDefault = new Map<string, string[]>();
+  for (const m of [...reg.methods].sort((a, b) => a.name.localeCompare(b.name))) {
+    const key = `[${m.exports.default.join(', ')}]`;
+    byDefault.set(key, [...(byDefault.get(key) ?? []), m.name]);
+  }
+  node['description'] = `What to write at the end, each into its folder of output.dir. ${kinds.map((k) => `\`${k.name}\` (\`${folderOf(k)}/\`): ${sentence(k.description)}.`).join(' ')} null: the method’s default — ${[...byDefault].map(([d, ms]) => `\`${d}\` for ${ms.join(', ')}`).join('; ')}.`;
+  node['items'] = { type: 'string', enum: names };
+  node['examples'] = [names.length > 1 ? names.filter((n) => n !== 'full').slice(0, 2) : names];
+  node['x-export-folders'] = Object.fromEntries(kinds.map((k) => [k.name, folderOf(k)]));
+  return kinds;
+}
+
 /** `output.export` rules of method kinds that cannot write every export kind (a full fine-tune has no adapter). */
-function exportRules(methods: readonly MethodSpec[]): SchemaNode[] {
+function exportRules(methods: readonly MethodSpec[], kinds: readonly ExportKindSpec[]): SchemaNode[] {
   return [...methods]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .filter((m) => ALL_EXPORTS.some((k) => !m.exports.allowed.includes(k)))
+    .filter((m) => kinds.some((k) => !m.exports.allowed.includes(k.name)))
     .map((m) => ({
       if: { required: ['method'], properties: { method: { required: ['kind'], properties: { kind: { const: m.name } }, type: 'object' } }, type: 'object' },
       then: {
@@ -206,7 +232,8 @@ export function buildRecipeSchema(reg: RecipeRegistry): SchemaNode {
     const section = block.schemaPointer.match(/^\/\$defs\/([a-z_]+)$/)?.[1];
     if (section && rootProps[section]) rootProps[section]['examples'] = node['examples'];
   }
-  schema['allOf'] = [...((schema['allOf'] as SchemaNode[] | undefined) ?? []), ...exportRules(reg.methods)];
+  const kinds = fillExports(schema, reg);
+  schema['allOf'] = [...((schema['allOf'] as SchemaNode[] | undefined) ?? []), ...exportRules(reg.methods, kinds)];
   fillEngine(schema, reg.backends);
   schema['x-aliases'] = { ...CORE_ALIASES, ...reg.aliases };
   return schema;

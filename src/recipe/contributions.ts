@@ -56,6 +56,18 @@ export interface MethodStarter {
   lr: string;
 }
 
+/**
+ * Something a run can write at the end, listed in `output.export` (`adapter`, `merged`, `full`, or
+ * a plugin's own). The method's plugin writes it in `exportOutputs`, into `<output.dir>/<folder>`.
+ */
+export interface ExportKindSpec {
+  name: string;
+  /** One line for the `output.export` description. */
+  description: string;
+  /** The folder inside `output.dir` (default: the name). */
+  folder?: string;
+}
+
 /** A method kind: how the model is trained (`method.kind`). */
 export interface MethodSpec extends VariantSpec {
   requires?: readonly RequiredKey[];
@@ -129,6 +141,8 @@ export interface RecipeContributions {
   optimizers?: readonly OptimizerSpec[];
   datasetFormats?: readonly FormatSpec[];
   lossTerms?: readonly LossTermSpec[];
+  /** Export kinds beyond the core's `full` (`output.export`). */
+  exportKinds?: readonly ExportKindSpec[];
   /** Spellings from Axolotl, PEFT, the HF Trainer for the keys this plugin owns (unknown-key hints). */
   aliases?: Readonly<Record<string, Alias>>;
   /** Semantic checks of the keys this plugin owns. */
@@ -141,6 +155,7 @@ export interface RecipeRegistry {
   optimizers: OptimizerSpec[];
   datasetFormats: FormatSpec[];
   lossTerms: LossTermSpec[];
+  exportKinds: ExportKindSpec[];
   backends: BackendKeys[];
   aliases: Record<string, Alias>;
   checks: { plugin: string; check: RecipeKeyCheck }[];
@@ -155,7 +170,7 @@ export interface ContributingPlugin {
 
 /** Merge the contributions of plugins, in order. Two plugins registering one name is an error. */
 export function collectContributions(plugins: readonly ContributingPlugin[]): RecipeRegistry {
-  const reg: RecipeRegistry = { methods: [], optimizers: [], datasetFormats: [], lossTerms: [], backends: [], aliases: {}, checks: [] };
+  const reg: RecipeRegistry = { methods: [], optimizers: [], datasetFormats: [], lossTerms: [], exportKinds: [], backends: [], aliases: {}, checks: [] };
   const owners = new Map<string, string>();
   const claim = (kind: string, name: string, plugin: string): void => {
     const key = `${kind}:${name}`;
@@ -169,6 +184,7 @@ export function collectContributions(plugins: readonly ContributingPlugin[]): Re
     for (const o of r.optimizers ?? []) (claim('optimizer', o.name, p.name), reg.optimizers.push(o));
     for (const f of r.datasetFormats ?? []) (claim('dataset format', f.name, p.name), reg.datasetFormats.push(f));
     for (const l of r.lossTerms ?? []) (claim('loss term', l.name, p.name), reg.lossTerms.push(l));
+    for (const x of r.exportKinds ?? []) (claim('export kind', x.name, p.name), reg.exportKinds.push(x));
     for (const b of p.backends ?? []) (claim('backend', b.name, p.name), reg.backends.push(b));
     Object.assign(reg.aliases, r.aliases ?? {});
     if (r.check) reg.checks.push({ plugin: p.name, check: r.check });

@@ -1,4 +1,4 @@
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { VariantsAnnotation } from './build-schema.js';
 import { findOrigin, joinPointer, type Origins } from './origins.js';
 import { classifyDataRef, classifyModelRef, isInlineTemplate, resolveFrom } from './paths.js';
@@ -101,7 +101,9 @@ export function resolveRecipe(doc: Obj, raw: Obj, ctx: ResolveContext): Resolved
   const stem = ctx.source.file ? basename(ctx.source.file, extname(ctx.source.file)) : 'recipe';
   const outDir = typeof out['dir'] === 'string' ? resolveFrom(dirOf(['output', 'dir']), out['dir']) : resolve(ctx.cwd, 'out', stem);
   const methodVariants = ctx.schema.deref({ $ref: '#/$defs/method' })['x-variants'] as VariantsAnnotation | undefined;
-  const exportKinds = (out['export'] as ExportKind[] | null) ?? [...(methodVariants?.defaultExport?.[kind] ?? ['adapter'])];
+  const exportKinds = (out['export'] as ExportKind[] | null) ?? [...(methodVariants?.defaultExport?.[kind] ?? [])];
+  const folders = (ctx.schema.deref({ $ref: '#/$defs/output' })['properties'] as Record<string, Record<string, unknown>>)['export']?.['x-export-folders'] as Record<string, string> | undefined;
+  const exportDirs = Object.fromEntries(exportKinds.map((k) => [k, join(outDir, folders?.[k] ?? k)]));
 
   const plugins = (doc['plugins'] as unknown[]).map((p, i): ResolvedPlugin => {
     const use = typeof p === 'string' ? p : String(obj(p)['use']);
@@ -172,6 +174,7 @@ export function resolveRecipe(doc: Obj, raw: Obj, ctx: ResolveContext): Resolved
       save_steps: (out['save_steps'] as number | null) ?? null,
       save_total_limit: (out['save_total_limit'] as number | null) ?? null,
       export: exportKinds,
+      export_dirs: exportDirs,
       overwrite: out['overwrite'] as boolean,
     },
     logging: obj(doc['logging']) as unknown as ResolvedRecipe['logging'],

@@ -93,13 +93,16 @@ export interface ResolvedEval extends Omit<RecipeSections['eval'], 'batch_size'>
   batch_size: number;
 }
 
-export type ExportKind = 'adapter' | 'merged' | 'full';
+/** An `output.export` entry: `full`, or a kind a plugin registers (`adapter`, `merged`, …). */
+export type ExportKind = string;
 
 export interface ResolvedOutput extends Omit<RecipeSections['output'], 'dir' | 'export'> {
   /** Absolute. */
   dir: string;
   /** Default: the method's (`[adapter]` for adapter methods, `[full]` for full fine-tuning). */
   export: ExportKind[];
+  /** The absolute folder each export kind is written to (`<dir>/model` for `full`, `<dir>/<kind>` for most). */
+  export_dirs: Record<ExportKind, string>;
 }
 
 export type ResolvedLogging = RecipeSections['logging'];

@@ -117,6 +117,13 @@ function exampleHint(schema: RecipeSchema, pointer: string, key: string): string
   return `add e.g. \`${key}: ${typeof ex === 'string' ? ex : JSON.stringify(ex)}\``;
 }
 
+/** The value at `ptr` picks a plugin-registered variant (`method.kind`, `optimizer.name`, a dataset's `format`, …). */
+function isDiscriminator(schema: RecipeSchema, ptr: string): boolean {
+  const cut = ptr.lastIndexOf('/');
+  const variants = schema.forInstance(ptr.slice(0, cut))?.['x-variants'] as { by?: string } | undefined;
+  return variants?.by === ptr.slice(cut + 1);
+}
+
 function unknownKeyHint(schema: RecipeSchema, parent: string, key: string): string | undefined {
   const dotted = displayPath(parent);
   const alias = aliasFor(key, dotted, schema.aliases);
@@ -124,6 +131,8 @@ function unknownKeyHint(schema: RecipeSchema, parent: string, key: string): stri
   const allowed = schema.allowedKeys(parent);
   const near = suggest(key, allowed);
   if (near) return `did you mean \`${near}\`?`;
+  // The section exists once a plugin registers a loss term.
+  if (parent === '' && key === 'regularization') return 'no plugin of this recipe registers a loss term: add the plugin that provides one to `plugins:`';
   return allowed.length ? `allowed keys here: ${allowed.join(', ')}` : undefined;
 }
 
@@ -201,6 +210,7 @@ function toDiagnostic(e: ErrorObject, ctx: SchemaErrorContext): Diagnostic {
       message = `\`${where}\` must be one of ${expected}`;
       const near = typeof value === 'string' ? suggest(value, allowed.map(String)) : undefined;
       if (near) hint = `did you mean \`${near}\`?`;
+      else if (isDiscriminator(ctx.schema, ptr)) hint = `no plugin of this recipe registers \`${String(value)}\`: if a plugin provides it, add the plugin to \`plugins:\``;
       break;
     }
     case 'const': {
@@ -278,7 +288,7 @@ function toDiagnostic(e: ErrorObject, ctx: SchemaErrorContext): Diagnostic {
   if (x) {
     code = x.code;
     message = fill(x.message, ptr);
-    if (x.hint) hint = x.hint;
+    if (x.hint) hint = fill(x.hint, ptr);
     if (!x.found && e.keyword === 'anyOf') found = undefined;
     if (e.keyword === 'anyOf' || e.keyword === 'required') loc = at(ptr, e.keyword === 'required' ? 'key' : valuePrefer);
   }

@@ -244,11 +244,11 @@ export interface Output {
    */
   save_total_limit: number | null;
   /**
-   * What to write at the end: `adapter` (PEFT folder), `merged` (HF folder with the adapter merged in), `full` (HF folder of a full fine-tune). null: `[adapter]` for lora/qlora, `[full]` for full.
+   * What to write at the end, each into its folder of output.dir. null: the method’s default.
    *
    * @minItems 1
    */
-  export: ["adapter" | "merged" | "full", ...("adapter" | "merged" | "full")[]] | null;
+  export: ["full", ..."full"[]] | null;
   /**
    * Allow writing into a non-empty output folder.
    */

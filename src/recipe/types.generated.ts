@@ -453,11 +453,11 @@ export interface Output {
    */
   save_total_limit?: number | null;
   /**
-   * What to write at the end: `adapter` (PEFT folder), `merged` (HF folder with the adapter merged in), `full` (HF folder of a full fine-tune). null: `[adapter]` for lora/qlora, `[full]` for full.
+   * What to write at the end, each into its folder of output.dir. `full` (`model/`): an HF model folder holding every weight of the trained model. `adapter` (`adapter/`): a PEFT adapter folder, adapter_config.json and adapter_model.safetensors. `merged` (`merged/`): an HF model folder with the adapter merged into the base weights. null: the method’s default — `[full]` for full; `[adapter]` for lora, qlora.
    *
    * @minItems 1
    */
-  export?: ["adapter" | "merged" | "full", ...("adapter" | "merged" | "full")[]] | null;
+  export?: ["full" | "adapter" | "merged", ...("full" | "adapter" | "merged")[]] | null;
   /**
    * Allow writing into a non-empty output folder.
    */

@@ -23,11 +23,17 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(r).padStart(2, '0')}s` : `${r}s`;
 }
 
-/** One status line: `step 12/300 | loss 2.3104 | lr 1.00e-4 | 1234 tok/s | ETA 3m12s`. */
+/** A loss term: 4 decimals, or 3 significant digits when that would show 0.0000. */
+const formatTerm = (v: number): string => (v !== 0 && Math.abs(v) < 5e-5 ? v.toPrecision(3) : v.toFixed(4));
+
+/**
+ * One status line: `step 12/300 | loss 2.3104 | lr 1.00e-4 | 1234 tok/s | ETA 3m12s`; with loss
+ * terms the loss is followed by its parts, `loss 2.3204 (ce 2.3104 + l2sp 0.0100)`.
+ */
 export function formatStepLine(step: number, total: number, m: Partial<StepMetrics>, etaSeconds: number): string {
   const parts = [`step ${step}/${total}`];
   if (m.epoch !== undefined) parts.push(`epoch ${m.epoch.toFixed(2)}`);
-  if (m.loss !== undefined) parts.push(`loss ${m.loss.toFixed(4)}`);
+  if (m.loss !== undefined) parts.push(`loss ${m.loss.toFixed(4)}${m.lossTerms ? ` (${Object.entries(m.lossTerms).map(([k, v]) => `${k} ${formatTerm(v)}`).join(' + ')})` : ''}`);
   if (m.learningRate !== undefined) parts.push(`lr ${m.learningRate.toExponential(2)}`);
   if (m.gradNorm !== undefined) parts.push(`grad_norm ${m.gradNorm.toFixed(3)}`);
   if (m.tokensPerSecond !== undefined) parts.push(`${m.tokensPerSecond.toFixed(0)} tok/s`);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { loadRecipe, resolveRecipeObject } from '../../src/recipe/load.js';
 import { readModelConfig } from '../../src/models/catalog.js';
 import { planRecipe } from '../../src/exec/plan-recipe.js';
-import { gpuReferenceBudget } from '../../src/plan/index.js';
+import { estimateTrainingMemory, gpuReferenceBudget } from '../../src/plan/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { pluginsForRecipe } from '../../src/plugin-host/recipe.js';
 import { CATALOG, loraPlanOf, planWith } from '../helpers/plugins.js';
@@ -142,8 +142,14 @@ describe('plan: MPT-30B QLoRA from the built-in config', () => {
     assert.ok(q > 15.2e9 && q < 15.35e9, String(q));
     assert.ok(Math.abs(q / plan.parameters.quantized - (0.5 + 1 / 64 + 4 / (64 * 256))) < 1e-12);
     const m = plan.memory;
-    assert.equal(m.total, m.weights + m.gradients + m.optimizerState + m.activations + m.logits + m.transposedCopies + m.packedWeights + m.dequantScratch + m.reserve);
+    assert.equal(m.total, m.weights + m.gradients + m.optimizerState + m.pluginState + m.activations + m.logits + m.transposedCopies + m.packedWeights + m.dequantScratch + m.reserve);
+    assert.equal(m.pluginState, 0);
     assert.equal(m.optimizerState, m.hostOptimizerState, '8-bit states live on the host');
+    // What a plugin keeps for the run (a loss term's θ₀) adds to the total and to the wasm heap.
+    const withState = estimateTrainingMemory({ ...m.inputs, pluginStateBytes: 1234 });
+    assert.equal(withState.pluginState, 1234);
+    assert.equal(withState.total, m.total + 1234);
+    assert.equal(withState.wasmHeap, m.wasmHeap + 1234);
     assert.ok(m.activationsFull > 20 * m.activationsCheckpointed);
     assert.ok(plan.notes.some((n) => /paged_adamw_8bit: paging .* no meaning/.test(n)));
   });

@@ -53,7 +53,7 @@ export const VARIANT_BLOCKS: readonly VariantBlock[] = [
 export const REGULARIZATION: SchemaNode = {
   title: 'Regularization',
   type: ['object', 'null'],
-  description: 'A loss term added to the training loss, logged on its own (`loss_terms` in metrics.jsonl); null: none.',
+  description: 'A loss term added to the training loss, logged on its own (`lossTerms` in metrics.jsonl, `train/loss_terms/<kind>` in TensorBoard, after the loss in the progress line); null: none.',
   additionalProperties: false,
   required: ['kind'],
   properties: {

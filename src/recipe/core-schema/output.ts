@@ -1,4 +1,7 @@
-import type { SchemaNode } from '../contributions.js';
+import type { ExportKindSpec, SchemaNode } from '../contributions.js';
+
+/** The export kind every method can be asked for; plugins register the others (PEFT `adapter`, …). */
+export const CORE_EXPORT_KINDS: readonly ExportKindSpec[] = [{ name: 'full', description: 'an HF model folder holding every weight of the trained model', folder: 'model' }];
 
 /** `output`: where checkpoints, metrics and exported models go. */
 export const OUTPUT: SchemaNode = {
@@ -29,9 +32,9 @@ export const OUTPUT: SchemaNode = {
       examples: [3],
     },
     export: {
-      description: 'What to write at the end: `adapter` (PEFT folder), `merged` (HF folder with the adapter merged in), `full` (HF folder of a full fine-tune). null: `[adapter]` for lora/qlora, `[full]` for full.',
+      description: 'What to write at the end, each into its folder of output.dir. null: the method’s default.',
       type: ['array', 'null'],
-      items: { type: 'string', enum: ['adapter', 'merged', 'full'] },
+      items: { type: 'string', enum: ['full'] },
       uniqueItems: true,
       minItems: 1,
       default: null,
