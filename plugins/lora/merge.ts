@@ -48,6 +48,8 @@ export function mergeLora(model: CausalLM, lora: LoraHandle): string[] {
     addInto(base.weight, layer.deltaWeight());
     model.replaceLinear(path, base);
     layer.dispose();
+    // A 4-bit base was replaced by its dequantized copy.
+    if (base !== layer.base) layer.base.dispose();
     changed.push(`${path}.weight`);
   }
   lora.layers.clear();

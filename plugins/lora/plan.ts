@@ -82,9 +82,12 @@ export function planLora(p: ModelPlacement, ctx: PlanModelContext): ModelPlaceme
       m.label = `${m.label ? `${m.label}+` : ''}lora r=${r}`;
     } else if (matchesName(m.path, toSave) && m.placement !== 'tied') m.placement = 'modules_to_save';
   }
-  // PEFT's embedding LoRA takes token ids and applies no dropout: only linear/head inputs are dropped out.
-  const dropped = lora.dropout > 0 ? targets.filter((path) => byModule.get(path)?.kind !== 'embedding').reduce((n, path) => n + byModule.get(path)!.inFeatures, 0) : 0;
-  p.extraActivationsPerToken += (r * targets.length + dropped) / Math.max(1, ctx.layers);
+  // PEFT's embedding LoRA takes token ids and applies no dropout: only linear/head inputs are
+  // dropped out, keeping the dropped-out input and its mask (the product's saved operands).
+  const dropped = lora.dropout > 0 ? 2 * targets.filter((path) => byModule.get(path)?.kind !== 'embedding').reduce((n, path) => n + byModule.get(path)!.inFeatures, 0) : 0;
+  // Each target keeps its r-wide A output and the out-wide B output (saved by the scaling multiply).
+  const kept = targets.reduce((n, path) => n + r + byModule.get(path)!.outFeatures, 0);
+  p.extraActivationsPerToken += (kept + dropped) / Math.max(1, ctx.layers);
   const scaling = loraScaling({ r, alpha: lora.alpha, rslora: lora.rslora });
   p.summary.push(`LoRA r=${r} alpha=${lora.alpha} (scale ${+scaling.toFixed(4)}${lora.rslora ? ', rsLoRA' : ''}) dropout ${lora.dropout} bias ${lora.bias} on ${targets.length} modules ${JSON.stringify(spec)}`);
   const details: LoraPlan = { r, alpha: lora.alpha, scaling, rslora: lora.rslora, dropout: lora.dropout, bias: lora.bias, targetSpec: spec, targets: targets.length, paths: targets, modulesToSave: [...toSave] };

@@ -11,7 +11,10 @@ import type { BackendSpec, EngineCopies } from './registry.js';
 import { TENSORFLOW_PACKAGES } from './tensorflow-packages.js';
 import { WASM_HEAP_MAX_BYTES } from './wasm/heap-error.js';
 
-const NO_COPIES: EngineCopies = { transposedWeights: false, packedWeights: false, reserveBytes: 0 };
+/** The native engine: fused kernels, no copies. */
+const FUSED: EngineCopies = { transposedWeights: false, packedWeights: false, reserveBytes: 0, activationScale: 1 };
+/** Norms, softmax and activations composed op by op (see EngineCopies.activationScale), set from the shipped recipes' measured peaks (tests/exec/plan-vs-run.test.ts). */
+const OP_BY_OP = { wasm: 3, cpu: 2.5 };
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -39,7 +42,8 @@ export const TFJS_BACKENDS: readonly BackendSpec[] = [
     summary: 'TensorFlow\u2019s native library through @tensorflow/tfjs-node or tfjs-node-gpu, when installed',
     autoOrder: 10,
     runner: 'in-process',
-    copies: NO_COPIES,
+    // tfjs-node runs tfjs' own op-by-op compositions (tunekit's fused kernels are the native engine's); not measured here.
+    copies: { ...FUSED, activationScale: OP_BY_OP.wasm },
     heapLimitBytes: null,
     probe: () => {
       const pkg = TENSORFLOW_PACKAGES.find(packageInstalled);
@@ -52,7 +56,7 @@ export const TFJS_BACKENDS: readonly BackendSpec[] = [
     summary: 'the OpenBLAS addon built at install',
     autoOrder: 20,
     runner: 'in-process',
-    copies: NO_COPIES,
+    copies: FUSED,
     heapLimitBytes: null,
     probe: (env) => {
       if (env['TUNEKIT_NATIVE'] === '0') return { available: false, reason: 'native disabled by TUNEKIT_NATIVE=0' };
@@ -65,7 +69,7 @@ export const TFJS_BACKENDS: readonly BackendSpec[] = [
     summary: 'XNNPACK in WebAssembly, shipped with tunekit; tensors in a 4 GiB heap',
     autoOrder: 30,
     runner: 'in-process',
-    copies: { transposedWeights: true, packedWeights: true, reserveBytes: 64 * 2 ** 20 },
+    copies: { transposedWeights: true, packedWeights: true, reserveBytes: 64 * 2 ** 20, activationScale: OP_BY_OP.wasm },
     heapLimitBytes: WASM_HEAP_MAX_BYTES,
     probe: () => (packageInstalled('@tensorflow/tfjs-backend-wasm') ? { available: true, reason: 'wasm ships with tunekit' } : { available: false, reason: '@tensorflow/tfjs-backend-wasm not installed' }),
     activate: activate('wasm'),
@@ -75,7 +79,7 @@ export const TFJS_BACKENDS: readonly BackendSpec[] = [
     summary: 'pure JavaScript, slow',
     autoOrder: 40,
     runner: 'in-process',
-    copies: NO_COPIES,
+    copies: { ...FUSED, activationScale: OP_BY_OP.cpu },
     heapLimitBytes: null,
     probe: () => ({ available: true, reason: 'pure JavaScript' }),
     activate: activate('cpu'),

@@ -86,7 +86,6 @@ function frugalGradients(this: EngineInternals, f: () => Tensor, xs: Tensor[], d
     throw new Error('Cannot compute gradient of y=f(x) with respect to x. Make sure that the f you passed encloses all operations that lead from x to y.');
   }
   const topLevel = this.state.gradientDepth === 0;
-  sampler?.(this.state.numBytes);
   return this.tidy('backward', () => {
     const grads = new Map<number, Tensor>();
     grads.set(y.id, dy ?? tf.onesLike(y));
@@ -126,7 +125,6 @@ function frugalGradients(this: EngineInternals, f: () => Tensor, xs: Tensor[], d
         if (!inUse(g)) g.dispose();
       }
       if (topLevel) for (const s of node.saved ?? []) if (!inUse(s)) s.dispose();
-      sampler?.(this.state.numBytes);
     }
     const result = xs.map((x) => grads.get(x.id) as Tensor);
     if (topLevel) {
@@ -138,29 +136,7 @@ function frugalGradients(this: EngineInternals, f: () => Tensor, xs: Tensor[], d
 }
 
 let stock: EngineInternals['gradients'] | null = null;
-let sampler: ((bytes: number) => void) | null = null;
 
-/**
- * Run `fn` and return the most bytes held in tensors while it ran: sampled after the forward pass of
- * every gradient computation in it, after each node of their backward passes (where a training step
- * peaks) and at the end. Cheap enough for a training step; needs the frugal backward pass.
- */
-export function measurePeakTensorBytes<T>(fn: () => T): { value: T; peakBytes: number } {
-  const engine = tf.engine() as unknown as EngineInternals;
-  let peak = engine.state.numBytes;
-  const prev = sampler;
-  sampler = (b) => {
-    if (b > peak) peak = b;
-    prev?.(b);
-  };
-  try {
-    const value = fn();
-    peak = Math.max(peak, engine.state.numBytes);
-    return { value, peakBytes: peak };
-  } finally {
-    sampler = prev;
-  }
-}
 
 /** Replace the engine's backward pass with the frugal one (idempotent; applies to every backend). */
 export function installFrugalGradients(): void {

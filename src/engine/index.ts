@@ -13,7 +13,7 @@ export { TFJS_BACKENDS, packageInstalled } from './backends.js';
 export { registerEngineKernels, ENGINE_KERNELS } from './kernels/registry.js';
 export { registerEngineGradients } from './gradients/registry.js';
 export { checkpointActivations } from './activation-checkpoint.js';
-export { measurePeakTensorBytes } from './frugal-gradients.js';
+export { liveBufferBytes, measurePeakTensorBytes } from './buffer-bytes.js';
 export { tokenCrossEntropy } from './native/cross-entropy.js';
 export { layerNormOp, rmsNormOp, geluTanhOp, swigluOp } from './fused-ops.js';
 export { attentionSoftmaxOp } from './fused-attention.js';

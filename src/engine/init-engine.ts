@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../diagnostics/index.js';
+import { installBufferMeter } from './buffer-bytes.js';
 import { installFrugalGradients } from './frugal-gradients.js';
 import { registerEngineGradients } from './gradients/registry.js';
 import { registerEngineKernels } from './kernels/registry.js';
@@ -73,6 +74,8 @@ async function prepare(): Promise<void> {
   // A backward pass that frees each node's saved tensors and output gradients once used (tfjs'
   // keeps them all until the end, so its peak holds every activation and every gradient at once).
   installFrugalGradients();
+  // Tensor memory by buffer (views share their input's), for the measured peak of a step.
+  installBufferMeter();
   // The backend packages register their stock kernels when first imported; import them before
   // registering ours so ours replace theirs, not the other way round.
   await import('@tensorflow/tfjs-backend-cpu');

@@ -7,8 +7,15 @@
 import { fail } from '../diagnostics/index.js';
 import type { BackendKeys } from '../recipe/contributions.js';
 
-/** What a backend copies beside the tensors the model and optimizer own (see plan/memory.ts). */
+/** What a backend copies or keeps beside the tensors the model and optimizer own (see plan/memory.ts). */
 export interface EngineCopies {
+  /**
+   * Activation bytes against the estimate's model, which counts what fused norm, softmax and
+   * activation kernels keep (1: the native engine). Engines composing those op by op keep every
+   * intermediate: about 3× on wasm and 2.5× on cpu (measured on the shipped recipes,
+   * tests/exec/plan-vs-run.test.ts).
+   */
+  activationScale: number;
   /** Frozen `[out, in]` weights are multiplied through a cached transposed copy (wasm). */
   transposedWeights: boolean;
   /** Weight matrices are packed once more for the matmul library (wasm's XNNPACK). */

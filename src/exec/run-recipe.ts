@@ -17,7 +17,7 @@ import type { PluginCatalog } from '../plugin-host/catalog.js';
 import type { RunContext } from '../plugin-host/context.js';
 import type { TuneDriver } from '../plugin-host/hooks.js';
 import { type RecipePlugins, pluginsForRecipe, recipeDriver } from '../plugin-host/recipe.js';
-import type { RunnerResult } from '../plugin-host/runner.js';
+import type { Runner, RunnerResult } from '../plugin-host/runner.js';
 import { locateInRecipe } from '../recipe/load.js';
 import type { ResolvedRecipe } from '../recipe/resolved.js';
 import type { TrainEndInfo } from '../train/events.js';
@@ -143,8 +143,9 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
   const targets = { ...recipe.output.export_dirs };
   let end: TrainEndInfo = { step: resume?.state.step ?? 0, reason: 'failed', outputDir: recipe.output.dir };
   let result: RunnerResult;
+  let runner: Runner | undefined;
   try {
-    const runner = await backend.runner.create();
+    runner = await backend.runner.create();
     result = await runner.run({ recipe, plan, backend: backend.choice, engine: backend.engine, session, data, model: { dir: model.dir, config: model.config.raw }, resume, driver, context: ctx, targets, stopRequested: stop.requested }, handle.events);
     end = { step: result.state.step, reason: result.reason, outputDir: recipe.output.dir };
   } catch (e) {
@@ -155,9 +156,13 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
     progress.stop();
     stop.release();
     // `trainEnd` on every ending; a plugin failing here must not hide the run's own error.
-    await driver.hookParallel('trainEnd', end).catch((e: unknown) => {
-      if (end.reason !== 'failed' && end.reason !== 'non_finite_loss') throw e;
-    });
+    try {
+      await driver.hookParallel('trainEnd', end).catch((e: unknown) => {
+        if (end.reason !== 'failed' && end.reason !== 'non_finite_loss') throw e;
+      });
+    } finally {
+      await runner?.close?.();
+    }
   }
   if (result.peakTensorBytes) {
     const [b, t] = result.peakTensorBytes.batch;

@@ -255,12 +255,14 @@ export abstract class CausalLM {
   dispose(): void {
     tf.dispose(this.deferred);
     this.deferred = [];
-    if (this.head && this.head.impl !== this.baseHead) this.head.impl.dispose();
-    this.baseHead?.dispose();
+    // Each implementation once, wrapped bases (an adapter's base layer) included.
+    const impls = new Set<LinearImpl>();
+    for (const slot of [...this.slots.values(), ...(this.head ? [this.head] : [])]) for (let i: LinearImpl | undefined = slot.impl; i; i = i.base) impls.add(i);
+    if (this.baseHead) impls.add(this.baseHead);
+    for (const i of impls) i.dispose();
     for (const a of this.embeddingAdapters.values()) a.dispose();
     this.embeddingAdapters.clear();
     for (const prm of this.params.values()) prm.dispose();
-    for (const slot of this.slots.values()) slot.impl.dispose();
     this.params.clear();
     this.slots.clear();
   }

@@ -116,7 +116,7 @@ export function formatPlan(plan: Plan, opts: { cwd?: string } = {}): string {
       ['gradients', formatBytes(m.gradients), ''],
       ['optimizer state', formatBytes(m.optimizerState), m.hostOptimizerState ? 'host (8-bit)' : ''],
       ...(m.pluginState ? [['plugin state', formatBytes(m.pluginState), plan.memory.state.map((s) => `${s.label} ${formatBytes(s.bytes)}`).join(', ')] as [string, string, string]] : []),
-      ['activations', formatBytes(m.activations), `${m.gradientCheckpointing ? 'checkpointed' : 'all layers kept'}; ${m.gradientCheckpointing ? 'without' : 'with'} checkpointing ${formatBytes(m.gradientCheckpointing ? m.activationsFull : m.activationsCheckpointed)}`],
+      ['activations', formatBytes(m.activations), `${m.gradientCheckpointing ? 'checkpointed' : 'all layers kept'}; ${m.gradientCheckpointing ? 'without' : 'with'} checkpointing ${formatBytes(m.gradientCheckpointing ? m.activationsFull : m.activationsCheckpointed)}${plan.engine.copies.activationScale !== 1 ? `; ×${plan.engine.copies.activationScale} for op-by-op kernels` : ''}`],
       ['logits', formatBytes(m.logits), 'logits, log-softmax, gradient'],
       ['engine copies', formatBytes(m.transposedCopies + m.packedWeights + m.dequantScratch + m.reserve), `Wᵀ ${formatBytes(m.transposedCopies)}, packed ${formatBytes(m.packedWeights)}, dequant ${formatBytes(m.dequantScratch)}, reserve ${formatBytes(m.reserve)}`],
       ['total', formatBytes(m.total), host ? `${formatBytes(m.total - host)} in tensors + ${formatBytes(host)} host` : ''],

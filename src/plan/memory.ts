@@ -17,12 +17,17 @@
  *                 parameter (m, v); SGD 4 bytes with momentum, 0 without; 8-bit AdamW 2 bytes +
  *                 2 × 4/256 bytes of block absmax per parameter of tensors with ≥ 4096 elements,
  *                 2 × 4 bytes for smaller ones (kept on the host).
- * - activations:  per layer a·(B·T·(8h + 2·kv·hd + m·f + x) + 2·B·H·T²): two norms' inputs and
+ * - activations:  per layer a·(B·T·(8h + 2·kv·hd + m·f + p + x) + 2·B·H·T²): two norms' inputs and
  *                 outputs, q/k/v, attention output and residuals, the MLP's m wide tensors (m = 2
- *                 plain, 4 gated), x per token that the method adds (LoRA: each target's r-wide
- *                 intermediate, + its dropped-out input when dropout > 0), and the [B,H,T,T] scores
- *                 and probabilities. All L layers are kept for backward; with gradient checkpointing
- *                 only each layer's input a·B·T·h·L plus one layer recomputed at a time.
+ *                 plain, 4 gated), p for RoPE (the rotated-half copies and results of q and k,
+ *                 2·(H + kv)·hd), x per token that the method adds (LoRA: each target's r-wide
+ *                 intermediate and its out-wide B·A·x before scaling, + its dropped-out input and
+ *                 dropout mask when dropout > 0), and the [B,H,T,T] scores and probabilities —
+ *                 what fused norm, softmax and activation kernels keep (the native engine); an
+ *                 engine composing them op by op keeps every intermediate, `activationScale` times
+ *                 as much (wasm 3, cpu 2.5, measured). All L layers are kept for backward; with
+ *                 gradient checkpointing only each layer's input a·B·T·h·L plus one layer
+ *                 recomputed at a time.
  * - logits:       3 · 4 · B·T·V (logits, log-softmax and their gradient, float32 always).
  * - engine copies (what the backend says it makes): on wasm a transposed copy of each frozen
  *                 `[out, in]` dense weight (frozen projections and a frozen LM head multiply by a
@@ -116,7 +121,7 @@ function layerElements(m: MemoryInputs): number {
   const d = m.dims;
   const B = m.microBatchSize;
   const T = m.sequenceLen;
-  const perToken = 8 * d.hidden + 2 * d.kvHeads * d.headDim + d.mlpWideTensors * d.intermediate + (m.extraActivationsPerToken ?? 0);
+  const perToken = 8 * d.hidden + 2 * d.kvHeads * d.headDim + d.mlpWideTensors * d.intermediate + d.ropeElements + (m.extraActivationsPerToken ?? 0);
   return B * T * perToken + 2 * B * d.heads * T * T;
 }
 
@@ -141,8 +146,10 @@ export function estimateTrainingMemory(m: MemoryInputs): MemoryBudget {
   const perLayer = layerElements(m) * aB;
   const B = m.microBatchSize;
   const T = m.sequenceLen;
-  const activationsFull = m.dims.layers * perLayer;
-  const activationsCheckpointed = m.dims.layers * B * T * m.dims.hidden * aB + perLayer;
+  // Engines without fused kernels keep more per layer (EngineCopies.activationScale).
+  const scale = copies?.activationScale ?? 1;
+  const activationsFull = scale * m.dims.layers * perLayer;
+  const activationsCheckpointed = m.dims.layers * B * T * m.dims.hidden * aB + scale * perLayer;
   const activations = m.gradientCheckpointing ? activationsCheckpointed : activationsFull;
   const logits = 3 * F32 * B * T * m.dims.vocab;
   const transposedCopies = copies?.transposedWeights ? F32 * (p.frozenTransposed ?? 0) : 0;

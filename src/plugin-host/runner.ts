@@ -72,6 +72,11 @@ export interface RunnerResult {
 /** A Runner executes a plan over prepared rows. */
 export interface Runner {
   run(job: RunJob, events: RunEvents): Promise<RunnerResult>;
+  /**
+   * Release what the run holds (model, optimizer state; a child process). Called once after
+   * `trainEnd`, whatever happened — plugins may read the model until then.
+   */
+  close?(): void | Promise<void>;
 }
 
 /** A registered Runner (`runners:` of a plugin definition). */

@@ -83,11 +83,10 @@ export function accumulateGradients(model: CausalLM, params: readonly { name: st
       return sum;
     }, vars);
     loss += (value.dataSync() as Float32Array)[0] as number;
+    for (const [name, t] of kept) if (terms) terms[name] = (terms[name] ?? 0) + ((t.dataSync() as Float32Array)[0] as number);
+    // With no term added the value is `ce` itself: read everything before disposing anything.
     value.dispose();
-    for (const [name, t] of kept) {
-      if (terms) terms[name] = (terms[name] ?? 0) + ((t.dataSync() as Float32Array)[0] as number);
-      t.dispose();
-    }
+    for (const [, t] of kept) t.dispose();
     for (const [varName, t] of Object.entries(g)) {
       const name = nameOf.get(varName) as string;
       const prev = grads.get(name);

@@ -52,7 +52,7 @@ describe('plan: config, data and engine sources', () => {
   });
 
   it('the backend registry: auto takes the first available backend by probe, a named one as asked', () => {
-    const fake = (name: string, autoOrder: number | null, available: boolean): BackendSpec => ({ name, summary: name, autoOrder, runner: 'in-process', copies: { transposedWeights: false, packedWeights: false, reserveBytes: 0 }, heapLimitBytes: null, probe: () => ({ available, reason: `${name} ${available ? 'here' : 'missing'}` }) });
+    const fake = (name: string, autoOrder: number | null, available: boolean): BackendSpec => ({ name, summary: name, autoOrder, runner: 'in-process', copies: { transposedWeights: false, packedWeights: false, reserveBytes: 0, activationScale: 1 }, heapLimitBytes: null, probe: () => ({ available, reason: `${name} ${available ? 'here' : 'missing'}` }) });
     const reg = new BackendRegistry([fake('gpu', 1, false), fake('fast', 2, true), fake('slow', 3, true), fake('manual', null, true)]);
     assert.deepEqual([reg.choose('auto').backend, reg.choose('auto').reason], ['fast', 'auto → fast (gpu missing; fast here)']);
     assert.equal(reg.choose('auto', {}, new Set(['fast'])).backend, 'slow');

@@ -73,13 +73,19 @@ async function trainable(model: CausalLM): Promise<Map<string, HostTensor>> {
 }
 
 class InProcessRunner implements Runner {
+  #model: CausalLM | null = null;
+  #optimizer: Optimizer | null = null;
+
   async run(job: RunJob, events: RunEvents): Promise<RunnerResult> {
     const { recipe, plan, driver, context: ctx } = job;
     const wasm = plan.memory.wasm;
     if (wasm && !wasm.fits) checkWasmBudget(wasm.neededBytes, wasm.limitBytes);
     const config = parseModelConfig(job.model.config, job.model.dir ? `${job.model.dir}/config.json` : 'model.config');
     if (recipe.model.dtype !== 'float32') events.log(`model.dtype ${recipe.model.dtype}: the ${plan.engine.backend} engine has no 16-bit floats and computes in float32`);
-    const model = await buildPlannedModel(await baseModel(recipe, job.model.dir, config), plan, driver, ctx);
+    const base = await baseModel(recipe, job.model.dir, config);
+    this.#model = base;
+    const model = await buildPlannedModel(base, plan, driver, ctx);
+    this.#model = model;
     ctx.model = model;
     model.setGradientCheckpointing(recipe.training.gradient_checkpointing);
     // Transposed copies of frozen weights pay off only where the backend makes them (wasm).
@@ -89,6 +95,7 @@ class InProcessRunner implements Runner {
 
     const groups = plannedGroups(job, model);
     const optimizer = await driver.hookFirst('createOptimizer', { recipe, groups });
+    this.#optimizer = optimizer;
     if (!optimizer) fail('TRAIN_OPTIMIZER_UNAVAILABLE', `no plugin provides optimizer \`${recipe.optimizer.name}\``, { ...ctx.locate('/optimizer/name', 'value'), hint: 'the plugin that registers this optimizer does not build it; report it to its author' });
 
     const { data } = job;
@@ -157,6 +164,14 @@ class InProcessRunner implements Runner {
       for (const [k, v] of written) outputs[k] = v;
     }
     return { state: result.state, reason: result.reason, lastLoss: result.lastLoss, outputs, ...(result.firstStepPeak ? { peakTensorBytes: result.firstStepPeak } : {}) };
+  }
+
+  /** Free the model's and the optimizer's tensors (a second run in this process starts from nothing). */
+  close(): void {
+    this.#optimizer?.dispose();
+    this.#model?.dispose();
+    this.#optimizer = null;
+    this.#model = null;
   }
 }
 

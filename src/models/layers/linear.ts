@@ -15,6 +15,9 @@ export interface LinearImpl {
   apply(x: tf.Tensor): tf.Tensor;
   /** Parameters with names relative to the slot path (`weight`, `bias`, `lora_A.weight`, …), in HF order. */
   parameters(): [string, Parameter][];
+  /** The implementation this one wraps (an adapter's base layer); the model disposes it with this one. */
+  readonly base?: LinearImpl;
+  /** Free this layer's own tensors (not its `base`'s: a merge keeps the base). */
   dispose(): void;
 }
 
