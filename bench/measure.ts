@@ -2,7 +2,7 @@
  * One benchmark measurement in a fresh process (so peak RSS is this case's alone):
  * `node --import tsx bench/measure.ts <shape-id> <backend> [steps]` prints one JSON line.
  */
-import { initEngine, tf } from '../src/engine/index.js';
+import { initEngine, liveBufferBytes } from '../src/engine/index.js';
 import { generate } from '../src/generate/index.js';
 import { accumulateGradients } from '../src/train/step.js';
 import { AdamW } from '../src/train/optim/adamw.js';
@@ -51,6 +51,6 @@ if (shape.kind === 'generate') {
   });
 }
 result['peakRssBytes'] = process.resourceUsage().maxRSS * 1024;
-result['tensorBytes'] = tf.memory().numBytes;
+result['tensorBytes'] = liveBufferBytes();
 process.stdout.write(`BENCH ${JSON.stringify(result)}\n`);
 

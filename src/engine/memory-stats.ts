@@ -1,5 +1,6 @@
 /** Memory figures for benchmarks and run logs: tfjs' tensor accounting plus the wasm heap. */
 import * as tf from '@tensorflow/tfjs-core';
+import { liveBufferBytes } from './buffer-bytes.js';
 import { guardedBytes, heapGuardSettings } from './wasm/heap-guard.js';
 import type { WasmModule } from './wasm/internals.js';
 
@@ -7,7 +8,7 @@ import type { WasmModule } from './wasm/internals.js';
 export interface MemoryStats {
   backend: string;
   numTensors: number;
-  /** Bytes of live tensor data (all backends). */
+  /** Bytes of live tensor buffers, each once (all backends; see buffer-bytes.ts). */
   tensorBytes: number;
   /** Size of the wasm linear memory (it only grows). */
   wasmHeapBytes: number | null;
@@ -25,7 +26,7 @@ export function memoryStats(): MemoryStats {
   return {
     backend: name,
     numTensors: mem.numTensors,
-    tensorBytes: mem.numBytes,
+    tensorBytes: liveBufferBytes(),
     wasmHeapBytes: wasm ? wasm.HEAPU8.buffer.byteLength : null,
     wasmAllocatedBytes: wasm ? guardedBytes(wasm) : null,
     wasmHeapLimitBytes: wasm ? heapGuardSettings().limitBytes : null,
