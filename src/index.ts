@@ -22,7 +22,6 @@ export type { Optimizer, OptimizerState, ParamGroup, Param } from './train/optim
 export { AdamW } from './train/optim/adamw.js';
 export { SGD } from './train/optim/sgd.js';
 export { AdamW8bit } from './train/optim/adamw-8bit.js';
-export type { Batch } from './train/batch.js';
 export { initEngine, tf, BackendRegistry, packageInstalled, type ActiveBackend, type BackendName } from './engine/index.js';
 export { LmHead } from './models/lm-head.js';
 export type { EmbeddingAdapter } from './models/embedding-adapter.js';

@@ -29,3 +29,4 @@ export type { ConfigProblem, DatasetFormat, Example, FormatContext, Row, RowProb
 export type { DataConfig, DatasetConfig } from './data/config.js';
 export { fillPromptTemplate, parsePromptTemplate, type PromptTemplate } from './data/prompt-template.js';
 export type { ChatMessage, Tokenizer } from './tokenizer/types.js';
+export type { Batch } from './train/batch.js';

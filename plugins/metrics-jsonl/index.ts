@@ -1,4 +1,7 @@
-/** Appends every logged step, evaluation and the run's end to `<output.dir>/metrics.jsonl` (with `logging.jsonl`). */
+/**
+ * Appends every logged step (with its loss terms), evaluation, checkpoint, plugin record (`ctx.record`)
+ * and the run's end to `<output.dir>/metrics.jsonl` (with `logging.jsonl`).
+ */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { definePlugin } from '../../src/plugin-api.js';
@@ -14,11 +17,12 @@ export default definePlugin({
       if (file) appendFileSync(file, `${JSON.stringify(o)}\n`);
     };
     return {
-      trainBegin(info) {
+      // From the start of the run, so records plugins log while the model is built are kept.
+      runBegin(info) {
         mkdirSync(info.outputDir, { recursive: true });
         file = join(info.outputDir, 'metrics.jsonl');
-        write({ type: 'begin', time: new Date().toISOString(), ...info });
       },
+      trainBegin: (info) => write({ type: 'begin', time: new Date().toISOString(), ...info }),
       stepEnd: (m) => write({ type: 'train', ...m }),
       evalEnd: (m) => write({ type: 'eval', ...m }),
       checkpointSaved: (c) => write({ type: 'checkpoint', ...c }),

@@ -3,11 +3,12 @@ import { BackendRegistry } from '../engine/registry.js';
 import { formatBytes } from '../plan/memory.js';
 import { catalogOf, defineCommand, usage } from './command.js';
 
-const USAGE = `usage: tune env [--format text|json]
+const USAGE = `usage: tune env [--format text|json] [RECIPE]
 
 What this machine can run: every registered backend with its probe (available or not, and why),
 which one \`engine.backend: auto\` picks, the Runner that executes it, and Node, CPU and memory.
-Nothing is loaded: the probes look for files and packages.
+With RECIPE, the backends its own plugins register are listed too. Nothing is loaded: the probes
+look for files and packages.
 `;
 
 /** `tune env`: the backends this machine can run, by probe. */
@@ -16,9 +17,14 @@ export const command = defineCommand({
   summary: 'list the backends this machine can run (and which one `auto` picks)',
   usage: USAGE,
   options: { format: { type: 'string', default: 'text' } },
-  async run({ values }, io) {
+  async run({ values, positionals }, io) {
     if (values.format !== 'text' && values.format !== 'json') throw usage('env', '--format must be text or json', { found: String(values.format) });
-    const backends = new BackendRegistry(catalogOf(io).plugins.flatMap((p) => p.backends ?? []));
+    if (positionals.length > 1) throw usage('env', 'at most one RECIPE');
+    let backends = new BackendRegistry(catalogOf(io).plugins.flatMap((p) => p.backends ?? []));
+    if (positionals[0] !== undefined) {
+      const { recipeFilePlugins } = await import('../plugin-host/recipe.js');
+      backends = (await recipeFilePlugins(positionals[0], { cwd: io.cwd, catalog: catalogOf(io) })).backends;
+    }
     const auto = backends.choose('auto', io.env);
     const rows = backends.list().map((b) => ({ name: b.name, ...b.probe(io.env), runner: b.runner, auto: b.autoOrder !== null, summary: b.summary }));
     const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cores: cpus().length, memoryBytes: totalmem() };

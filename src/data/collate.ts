@@ -12,7 +12,7 @@ import type { TrainRow } from './pack.js';
  * - `segment_ids`: 1..k numbering the examples of a row, 0 on padding. Token i may attend token j iff
  *   j <= i and segment_ids[i] == segment_ids[j] != 0 — block-diagonal causal attention.
  */
-export interface Batch {
+export interface CollatedBatch {
   input_ids: number[][];
   attention_mask: number[][];
   labels: number[][];
@@ -29,11 +29,11 @@ export interface CollateOptions {
 }
 
 /** Right-pad rows into a batch. */
-export function collate(rows: readonly TrainRow[], opts: CollateOptions): Batch {
+export function collate(rows: readonly TrainRow[], opts: CollateOptions): CollatedBatch {
   let T = Math.max(0, ...rows.map((r) => r.input_ids.length));
   if (opts.padTo !== undefined) T = Math.max(T, opts.padTo);
   if (opts.padToMultipleOf) T = Math.ceil(T / opts.padToMultipleOf) * opts.padToMultipleOf;
-  const b: Batch = { input_ids: [], attention_mask: [], labels: [], position_ids: [], segment_ids: [] };
+  const b: CollatedBatch = { input_ids: [], attention_mask: [], labels: [], position_ids: [], segment_ids: [] };
   for (const r of rows) {
     const n = r.input_ids.length;
     const pad = T - n;
@@ -48,6 +48,6 @@ export function collate(rows: readonly TrainRow[], opts: CollateOptions): Batch 
 }
 
 /** Cut rows into consecutive batches of `size` (the last one may be smaller). */
-export function* batches(rows: readonly TrainRow[], size: number, opts: CollateOptions): Generator<Batch> {
+export function* batches(rows: readonly TrainRow[], size: number, opts: CollateOptions): Generator<CollatedBatch> {
   for (let i = 0; i < rows.length; i += size) yield collate(rows.slice(i, i + size), opts);
 }

@@ -4,7 +4,7 @@ export { COMMON_DATASET_KEYS, RowError, isRowError } from './format.js';
 export type { ConfigProblem, DatasetFormat, Example, FormatContext, Row, RowProblem, RowRef } from './format.js';
 export { prepareData, checkDatasets, type FormatRegistry, type PrepareOptions, type PreparedData } from './prepare.js';
 export { buildExamples, type DatasetExamples } from './build-examples.js';
-export { collate, batches, type Batch, type CollateOptions } from './collate.js';
+export { collate, batches, type CollatedBatch, type CollateOptions } from './collate.js';
 export { packExamples, asRow, type TrainRow } from './pack.js';
 export { splitAndMix, valCount } from './mix-split.js';
 export { seededRandom, permutation } from './shuffle.js';

@@ -65,4 +65,29 @@ describe('tune schema', () => {
     assert.equal(await main(['schema', '--path'], p), 0);
     assert.equal(p.out().trim(), join(REPO, 'schema/recipe.schema.json'));
   });
+
+  it('--out writes the shipped schema, or with a RECIPE the schema of its plugins; a RECIPE needs --out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tunekit-schema-'));
+    try {
+      const io = captureIO(dir);
+      assert.equal(await main(['schema', '--out', 'shipped.json'], io), 0);
+      assert.equal(io.out(), 'wrote shipped.json\n');
+      assert.equal(readFileSync(join(dir, 'shipped.json'), 'utf8'), readFileSync(join(REPO, 'schema/recipe.schema.json'), 'utf8'));
+      // A recipe with only first-party plugins gets the same schema.
+      writeFileSync(join(dir, 'r.yaml'), 'recipe_version: 1\nplugins: [metrics-jsonl]\n');
+      assert.equal(await main(['schema', '--out', 'mine.json', 'r.yaml'], captureIO(dir)), 0);
+      assert.deepEqual(JSON.parse(readFileSync(join(dir, 'mine.json'), 'utf8')), JSON.parse(readFileSync(join(REPO, 'schema/recipe.schema.json'), 'utf8')));
+      const usage = captureIO(dir);
+      assert.equal(await main(['schema', 'r.yaml'], usage), 2);
+      assert.match(usage.err(), /a RECIPE goes with --out FILE/);
+      // A recipe naming a plugin that does not exist: its diagnostic, exit 1, nothing written.
+      writeFileSync(join(dir, 'bad.yaml'), 'recipe_version: 1\nplugins: [./missing.ts]\n');
+      const bad = captureIO(dir);
+      assert.equal(await main(['schema', '--out', 'bad.json', 'bad.yaml'], bad), 1);
+      assert.match(bad.err(), /bad\.yaml:2:11: error PLUGIN_NOT_FOUND/);
+      assert.throws(() => readFileSync(join(dir, 'bad.json')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
