@@ -9,7 +9,7 @@
  * import { definePlugin } from 'tunekit/plugin';
  * export default definePlugin({ name: 'my-format', version: '1.0.0', recipe: { datasetFormats: [myFormat] } });
  */
-export { definePlugin, HOOK_KINDS, PLAN_HOOKS, lazyHooks } from './plugin-host/index.js';
+export { definePlugin, HOOK_KINDS, PLAN_HOOKS, RUNNER_HOOKS, lazyHooks } from './plugin-host/index.js';
 export { TFJS_BACKENDS } from './engine/backends.js';
 export type { BackendProbe, BackendSpec, EngineChoice, EngineCopies, EngineInfo } from './engine/registry.js';
 export type { ModelPlacement, PlanModelContext, PlannedModule, PlannedTensor } from './plan/placement.js';

@@ -3,7 +3,7 @@
  * installed), `native` (the OpenBLAS addon), `wasm` and `cpu`, and the Runner that trains on them in
  * this process. TensorFlow-free: the probes look for files; the runner loads on first use.
  */
-import { HOOK_KINDS, type HookName, TFJS_BACKENDS, definePlugin } from '../../src/plugin-api.js';
+import { RUNNER_HOOKS, TFJS_BACKENDS, definePlugin } from '../../src/plugin-api.js';
 
 export default definePlugin({
   name: 'tfjs',
@@ -14,7 +14,7 @@ export default definePlugin({
     {
       name: 'in-process',
       // It is the process the plugins run in: every hook is called.
-      honours: Object.keys(HOOK_KINDS) as HookName[],
+      honours: RUNNER_HOOKS,
       create: async () => (await import('../../src/index.js')).inProcessRunner(),
     },
   ],

@@ -6,7 +6,7 @@
  */
 import { TuneError, diag, fail, isTuneError, type Diagnostic } from '../diagnostics/index.js';
 import type { EngineChoice, EngineInfo } from '../engine/registry.js';
-import { HOOK_KINDS, type HookName, type TuneDriver } from '../plugin-host/hooks.js';
+import { RUNNER_HOOKS, type HookName, type TuneDriver } from '../plugin-host/hooks.js';
 import type { RecipePlugins } from '../plugin-host/recipe.js';
 import type { RunnerSpec } from '../plugin-host/runner.js';
 
@@ -46,7 +46,7 @@ export async function startBackend(plugins: RecipePlugins, requested: string, th
 export function checkHonoured(plugins: RecipePlugins, driver: TuneDriver, runner: RunnerSpec): void {
   const honoured = new Set<HookName>(runner.honours);
   const problems: Diagnostic[] = [];
-  for (const hook of Object.keys(HOOK_KINDS) as HookName[]) {
+  for (const hook of RUNNER_HOOKS) {
     if (honoured.has(hook)) continue;
     for (const name of driver.implementers(hook)) {
       // First-party plugins are the runner's business (a torch runner trains LoRA with PEFT itself).
@@ -55,7 +55,7 @@ export function checkHonoured(plugins: RecipePlugins, driver: TuneDriver, runner
       problems.push(
         diag('RUNNER_HOOK_UNSUPPORTED', `plugin \`${name}\` needs the \`${hook}\` hook, which the \`${runner.name}\` runner does not call`, {
           ...(at ? { file: at.file, line: at.line, col: at.col, ...(at.source !== undefined ? { source: at.source } : {}) } : {}),
-          expected: `hooks the ${runner.name} runner calls: ${runner.honours.join(', ')}`,
+          expected: `hooks the ${runner.name} runner calls: ${runner.honours.filter((h) => RUNNER_HOOKS.includes(h)).join(', ') || 'none'}`,
           hint: 'run on a backend whose runner calls it (`--backend native`), or remove the plugin',
         }),
       );

@@ -86,5 +86,11 @@ export type HookName = keyof TunePluginHooks;
 /** Hooks that run in `tune plan` as well as in a run (TensorFlow-free). */
 export const PLAN_HOOKS: readonly HookName[] = ['planModel', 'paramGroups'];
 
+/**
+ * Hooks the Runner calls (it holds the model, the batches and the optimizer); every other hook is
+ * called by the shared side of a run (planning, data, notifications), whatever the Runner.
+ */
+export const RUNNER_HOOKS: readonly HookName[] = ['prepareModel', 'transformBatch', 'checkpointFiles', 'lossTerms', 'createOptimizer', 'afterOptimizerStep', 'exportOutputs'];
+
 /** The driver typed for tunekit's hooks. */
 export type TuneDriver = PluginDriver<TunePluginHooks, typeof HOOK_KINDS>;

@@ -7,7 +7,7 @@ import { definePluginFor } from './define.js';
 import { PluginDriver, type DriverPlugin } from './driver.js';
 import { HOOK_KINDS, type TuneDriver, type TunePluginHooks } from './hooks.js';
 
-export { HOOK_KINDS, PLAN_HOOKS, type TunePluginHooks, type HookName, type TuneDriver, type OptimizerRequest, type CheckpointFiles } from './hooks.js';
+export { HOOK_KINDS, PLAN_HOOKS, RUNNER_HOOKS, type TunePluginHooks, type HookName, type TuneDriver, type OptimizerRequest, type CheckpointFiles } from './hooks.js';
 export type { HookKind } from './hook-kinds.js';
 export type { Plugin, PluginDefinition, PluginSetupContext, OptionsSchema } from './define.js';
 export type { ExportContext, LogRecord, LossInput, LossTerms, OptimizerUpdate, RunBeginInfo, RunContext, StepContext } from './context.js';

@@ -83,8 +83,9 @@ export interface Runner {
 export interface RunnerSpec {
   name: string;
   /**
-   * The in-process hooks this runner calls. A recipe whose plugins implement a hook the runner does
-   * not call is refused with a diagnostic at the plugin's entry, never silently run without it.
+   * Which of the runner's hooks (RUNNER_HOOKS: prepareModel, transformBatch, lossTerms, …) this
+   * runner calls. A recipe whose own plugins implement one it does not call is refused with a
+   * diagnostic at the plugin's entry, never silently run without it.
    */
   honours: readonly HookName[];
   create(): Runner | Promise<Runner>;

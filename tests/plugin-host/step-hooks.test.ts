@@ -82,6 +82,20 @@ ${extra}`,
     assert.ok(b.every((l) => Math.abs(l - b[0]!) < 1e-6), b.join(', '));
   });
 
+  it('paramGroups: a plugin’s group (LoRA B at 16× the lr) is in the plan and in the update the optimizer applies', async () => {
+    const file = write('{ bScale: 16 }');
+    const planned = captureIO(dir);
+    assert.equal(await main(['plan', '--format', 'json', file], planned), 0, planned.err());
+    const groups = (JSON.parse(planned.out()) as { optimizer: { groups: { name: string; lrScale: number; tensors: number }[] } }).optimizer.groups;
+    assert.deepEqual(groups.map((g) => [g.name, g.lrScale, g.tensors]), [['decay', 1, 10], ['no_decay', 1, 0], ['lora_B', 16, 10]]);
+    // SGD without clipping: the applied update is −lr · lrScale · gradient (B starts at 0, so exactly that).
+    const r = await run(file, 'optimizer.lr=0.1', 'training.max_grad_norm=0');
+    assert.equal(r.code, 0, r.err);
+    const off = (r.seen as unknown as { firstUpdate: { a: number; b: number } }).firstUpdate;
+    assert.ok(off.b < 1e-6, `B moved by lr·16·g to ${off.b} relative error`);
+    assert.equal(off.a, 0); // A's gradient is 0 while B is 0
+  });
+
   it('trainEnd fires when a plugin fails and when the loss turns NaN, with the reason and the diagnostic', async () => {
     const failed = await run(write('{ failAtStep: 2 }'));
     assert.equal(failed.code, 1);
@@ -104,7 +118,7 @@ ${extra}`,
 export default definePlugin({
   name: 'other-runner', version: '0.0.0',
   backends: [{ name: 'elsewhere', summary: 'a runner in another process', autoOrder: null, runner: 'remote', copies: { transposedWeights: false, packedWeights: false, reserveBytes: 0, activationScale: 1 }, heapLimitBytes: null, probe: () => ({ available: true, reason: 'always' }) }],
-  runners: [{ name: 'remote', honours: ['runBegin', 'trainBegin', 'stepEnd', 'trainEnd', 'log'], create: () => { throw new Error('never reached'); } }],
+  runners: [{ name: 'remote', honours: ['createOptimizer'], create: () => { throw new Error('never reached'); } }],
 });
 `,
     );
@@ -113,10 +127,11 @@ export default definePlugin({
     const code = await main(['run', file], io);
     assert.equal(code, 1);
     const heads = io.err().split('\n').filter((l) => l.includes('RUNNER_HOOK_UNSUPPORTED'));
+    // Plan hooks (paramGroups) and notifications (runBegin, stepEnd, trainEnd) are the shared side's, whatever the runner.
     assert.deepEqual(
       heads.map((l) => l.replace(/^.*recipe\.yaml:/, '')),
-      ['14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `prepareModel` hook, which the `remote` runner does not call', '14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `transformBatch` hook, which the `remote` runner does not call', '14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `lossTerms` hook, which the `remote` runner does not call', '14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `exportOutputs` hook, which the `remote` runner does not call'],
+      ['14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `prepareModel` hook, which the `remote` runner does not call', '14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `transformBatch` hook, which the `remote` runner does not call', '14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `lossTerms` hook, which the `remote` runner does not call', '14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `afterOptimizerStep` hook, which the `remote` runner does not call', '14:5: error RUNNER_HOOK_UNSUPPORTED plugin `step-hooks` needs the `exportOutputs` hook, which the `remote` runner does not call'],
     );
-    assert.match(io.err(), /expected hooks the remote runner calls: runBegin, trainBegin, stepEnd, trainEnd, log/);
+    assert.match(io.err(), /expected hooks the remote runner calls: createOptimizer/);
   });
 });
