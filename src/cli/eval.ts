@@ -98,7 +98,7 @@ async function evalRecipe(file: string, f: Flags, io: CliIO): Promise<number> {
     modelDir = (await downloadHubRepo(`${modelDir}@${recipe.model.revision}`, recipe.model.offline ? { offline: true } : {})).dir;
   }
   // --data: every row of FILE, read like the recipe's first dataset (format, template, fields), in file order.
-  const session = (await DataSession.open(recipe, { formats: plugins.formats, env: io.env })) as import('../data/session.js').DataSession;
+  const session = await DataSession.open(recipe, { formats: plugins.formats, env: io.env });
   const tokenizer = session.tokenizer;
   const prepared = await session.prepare(f.data !== undefined ? { heldOut: resolve(io.cwd, f.data) } : {});
   let rows = f.data !== undefined || f.split === 'train' ? prepared.train : prepared.val;

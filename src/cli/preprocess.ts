@@ -47,7 +47,7 @@ export const command = defineCommand({
     }
 
     const { recipe, plugins } = await openRecipe(positionals[0]!, { cwd: io.cwd, overrides: values.set ?? [], catalog: catalogOf(io) });
-    const session = (await DataSession.open(recipe, { formats: plugins.formats, env: io.env })) as DataSession;
+    const session = await DataSession.open(recipe, { formats: plugins.formats, env: io.env });
     const tokenizer = session.tokenizer;
     const prepared = await session.prepare({
       cache: !values['no-cache'],

@@ -88,6 +88,8 @@ export class DataSession {
    * Open the recipe's tokenizer. Resolves to null only with `cacheOnly` when a Hub tokenizer is not
    * cached (the reason is then `DataSession.notCached(recipe)`).
    */
+  static async open(recipe: ResolvedRecipe, o: DataSessionOptions & { cacheOnly: true }): Promise<DataSession | null>;
+  static async open(recipe: ResolvedRecipe, o: DataSessionOptions & { cacheOnly?: false }): Promise<DataSession>;
   static async open(recipe: ResolvedRecipe, o: DataSessionOptions): Promise<DataSession | null> {
     const src = await tokenizerSource(recipe, o);
     if (!src) return null;

@@ -69,7 +69,7 @@ async function resolveRunModel(recipe: ResolvedRecipe, env: NodeJS.ProcessEnv): 
 
 /** The recipe's data through its data session; TRAIN_NO_DATA when nothing is left to train on. */
 async function prepareRunData(recipe: ResolvedRecipe, plugins: RecipePlugins, env: NodeJS.ProcessEnv): Promise<{ session: DataSession; data: PreparedData }> {
-  const session = (await DataSession.open(recipe, { formats: plugins.formats, env })) as DataSession;
+  const session = await DataSession.open(recipe, { formats: plugins.formats, env });
   const data = await session.prepare();
   if (data.train.length === 0) fail('TRAIN_NO_DATA', 'the training split has no examples', { ...locateInRecipe(recipe, '/data/datasets'), hint: 'check the dataset paths, val_set_size and the bad-row report' });
   return { session, data };
