@@ -31,7 +31,7 @@ interface TapeNode {
 
 /** The parts of tfjs' Engine this module uses (internal API of tfjs-core 4.x). */
 interface EngineInternals {
-  state: { activeTape: TapeNode[] | null; gradientDepth: number; numBytes: number };
+  state: { activeTape: TapeNode[] | null; gradientDepth: number };
   scopedRun<T>(start: () => void, end: () => void, f: () => T): T;
   startTape(): void;
   endTape(): void;
@@ -136,7 +136,6 @@ function frugalGradients(this: EngineInternals, f: () => Tensor, xs: Tensor[], d
 }
 
 let stock: EngineInternals['gradients'] | null = null;
-
 
 /** Replace the engine's backward pass with the frugal one (idempotent; applies to every backend). */
 export function installFrugalGradients(): void {

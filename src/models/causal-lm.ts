@@ -14,13 +14,13 @@ import type { ModelConfig } from './catalog.js';
 import { DenseLinear, type LinearImpl, LinearSlot } from './layers/linear.js';
 import { KVCache } from './layers/kv-cache.js';
 import { type ForwardContext, type ForwardOptions, buildForwardContext } from './forward-context.js';
-
-export type { ForwardOptions };
 import { Parameter, withParameterValues } from './layers/parameter.js';
 import { embed } from './layers/embedding.js';
 import { LmHead } from './lm-head.js';
 import type { EmbeddingAdapter } from './embedding-adapter.js';
 import type { ModelCatalog, ModuleInfo } from './types.js';
+
+export type { ForwardOptions };
 
 /** Builds a linear slot's implementation from its (frozen or trainable) bias. */
 export type LinearFactory = (bias: Parameter | null) => LinearImpl;

@@ -57,7 +57,8 @@ export interface ModelPlacement {
   tensors: PlannedTensor[];
   /**
    * Activation elements per token and layer a method keeps for the backward pass beyond the plain
-   * model's (LoRA: each target's r-wide intermediate, plus its dropped-out input when dropout > 0).
+   * model's (LoRA: each target's r-wide intermediate and its product before scaling, plus its
+   * dropped-out input and dropout mask when dropout > 0).
    */
   extraActivationsPerToken: number;
   /**
