@@ -20,11 +20,11 @@ export const command = defineCommand({
   async run({ values, positionals }, io) {
     if (values.format !== 'text' && values.format !== 'json') throw usage('env', '--format must be text or json', { found: String(values.format) });
     if (positionals.length > 1) throw usage('env', 'at most one RECIPE');
-    let backends = new BackendRegistry(catalogOf(io).plugins.flatMap((p) => p.backends ?? []));
-    if (positionals[0] !== undefined) {
-      const { recipeFilePlugins } = await import('../plugin-host/recipe.js');
-      backends = (await recipeFilePlugins(positionals[0], { cwd: io.cwd, catalog: catalogOf(io) })).backends;
-    }
+    const recipe = positionals[0];
+    const backends =
+      recipe === undefined
+        ? new BackendRegistry(catalogOf(io).plugins.flatMap((p) => p.backends ?? []))
+        : (await (await import('../plugin-host/recipe.js')).recipeFilePlugins(recipe, { cwd: io.cwd, catalog: catalogOf(io) })).backends;
     const auto = backends.choose('auto', io.env);
     const rows = backends.list().map((b) => ({ name: b.name, ...b.probe(io.env), runner: b.runner, auto: b.autoOrder !== null, summary: b.summary }));
     const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cores: cpus().length, memoryBytes: totalmem() };

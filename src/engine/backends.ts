@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// TensorFlow-free: loads the addon only when asked to.
+import { ADDON_RELATIVE_PATH, packageRoot } from './native/addon.js';
 import type { BackendSpec, EngineCopies } from './registry.js';
 import { TENSORFLOW_PACKAGES } from './tensorflow-packages.js';
 import { WASM_HEAP_MAX_BYTES } from './wasm/heap-error.js';
@@ -15,15 +16,6 @@ import { WASM_HEAP_MAX_BYTES } from './wasm/heap-error.js';
 const FUSED: EngineCopies = { transposedWeights: false, packedWeights: false, reserveBytes: 0, activationScale: 1 };
 /** Norms, softmax and activations composed op by op (see EngineCopies.activationScale), set from the shipped recipes' measured peaks (tests/exec/plan-vs-run.test.ts). */
 const OP_BY_OP = { wasm: 3, cpu: 2.5 };
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
 
 /** Is `pkg` installed where Node's resolver would find it from this package? */
 export function packageInstalled(pkg: string): boolean {
@@ -60,7 +52,7 @@ export const TFJS_BACKENDS: readonly BackendSpec[] = [
     heapLimitBytes: null,
     probe: (env) => {
       if (env['TUNEKIT_NATIVE'] === '0') return { available: false, reason: 'native disabled by TUNEKIT_NATIVE=0' };
-      return existsSync(join(packageRoot(), 'native/build/Release/tunekit_native.node')) ? { available: true, reason: 'native addon built' } : { available: false, reason: 'native addon not built' };
+      return existsSync(join(packageRoot(), ADDON_RELATIVE_PATH)) ? { available: true, reason: 'native addon built' } : { available: false, reason: 'native addon not built' };
     },
     activate: activate('native'),
   },

@@ -140,13 +140,12 @@ export async function runRecipe(recipe: ResolvedRecipe, o: RunOptions): Promise<
   const progress = await createProgress(recipe.logging.progress, o.stdout, o.env);
   const handle = runEvents({ recipe, plan, driver, progress, log, runName: basename(recipe.source.file ?? 'recipe').replace(/\.ya?ml$/, '') });
   const stop = stopSignal(o, log);
-  const targets = { ...recipe.output.export_dirs };
   let end: TrainEndInfo = { step: resume?.state.step ?? 0, reason: 'failed', outputDir: recipe.output.dir };
   let result: RunnerResult;
   let runner: Runner | undefined;
   try {
     runner = await backend.runner.create();
-    result = await runner.run({ recipe, plan, backend: backend.choice, engine: backend.engine, session, data, model: { dir: model.dir, config: model.config.raw }, resume, driver, context: ctx, targets, stopRequested: stop.requested }, handle.events);
+    result = await runner.run({ recipe, plan, backend: backend.choice, engine: backend.engine, session, data, model: { dir: model.dir, config: model.config.raw }, resume, driver, context: ctx, stopRequested: stop.requested }, handle.events);
     end = { step: result.state.step, reason: result.reason, outputDir: recipe.output.dir };
   } catch (e) {
     const code = isTuneError(e) ? e.code : 'INTERNAL';

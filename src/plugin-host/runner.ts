@@ -10,7 +10,7 @@ import type { PreparedData } from '../data/prepare.js';
 import type { DataSession } from '../data/session.js';
 import type { EngineChoice, EngineInfo } from '../engine/registry.js';
 import type { Plan } from '../plan/types.js';
-import type { ExportKind, ResolvedRecipe } from '../recipe/resolved.js';
+import type { ResolvedRecipe } from '../recipe/resolved.js';
 import type { TrainerState } from '../train/checkpoint.js';
 import type { EvalMetrics, StepMetrics, TrainBeginInfo, TrainEndReason } from '../train/events.js';
 import type { LoopState } from '../train/trainer.js';
@@ -35,8 +35,6 @@ export interface RunJob {
   driver: TuneDriver;
   /** The run context method and export plugins see (the runner sets `model` once built). */
   context: RunContext;
-  /** Folders per export kind the recipe asks for. */
-  targets: Partial<Record<ExportKind, string>>;
   /** True once a stop is requested (signal, test hook): finish the step, checkpoint, return `interrupted`. */
   stopRequested(): boolean;
 }

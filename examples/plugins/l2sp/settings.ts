@@ -1,4 +1,4 @@
 import type { ResolvedRecipe } from 'tunekit/plugin';
 
-/** `regularization.lambda` (the schema in index.ts fills its default). */
-export const lambdaOf = (recipe: ResolvedRecipe): number => (recipe.regularization?.['lambda'] as number | undefined) ?? 0.01;
+/** `regularization.lambda` (always present: the schema in index.ts fills its default). */
+export const lambdaOf = (recipe: ResolvedRecipe): number => recipe.regularization?.['lambda'] as number;

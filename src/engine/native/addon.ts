@@ -90,7 +90,7 @@ export const ADDON_RELATIVE_PATH = 'native/build/Release/tunekit_native.node';
 let cached: NativeLoad | null = null;
 
 /** The package root: the folder with package.json above this file (src/ or dist/src/). */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;

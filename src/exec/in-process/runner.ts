@@ -159,7 +159,7 @@ class InProcessRunner implements Runner {
       if (lastSaved !== result.state.step) await checkpoint(result.state);
       const written = new Map<string, string>();
       ctx.training.on = false;
-      const exportCtx: ExportContext = { ...ctx, model, targets: job.targets, written };
+      const exportCtx: ExportContext = { ...ctx, model, targets: recipe.output.export_dirs, written };
       await driver.hookParallel('exportOutputs', exportCtx);
       for (const [k, v] of written) outputs[k] = v;
     }
